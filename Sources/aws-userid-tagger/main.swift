@@ -1,0 +1,3 @@
+import Tagger
+import LambdaRuntime
+print("aws-userid-tagger: not built yet")
