@@ -18,10 +18,14 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["AWSClient"]),
         .target(name: "Tagger", dependencies: ["AWSClient", "EC2", "IAM"]),
         .executableTarget(name: "aws-userid-tagger", dependencies: ["Tagger", "LambdaRuntime"]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EC2Tests", dependencies: ["EC2"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IAMTests", dependencies: ["IAM"], resources: [.copy("Fixtures")]),
+        // Fakes of AWS's side (scripted transport, clock) shared by the test targets.
+        .target(name: "AWSTestSupport", dependencies: ["AWSClient"], path: "Tests/AWSTestSupport"),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EC2Tests", dependencies: ["EC2", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IAMTests", dependencies: ["IAM", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
-        .testTarget(name: "TaggerTests", dependencies: ["Tagger"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TaggerTests", dependencies: ["Tagger", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        // Our clients against an auth-enabled moto (started by the test itself).
+        .testTarget(name: "IntegrationTests", dependencies: ["EC2", "IAM", "AWSClient"]),
     ]
 )
