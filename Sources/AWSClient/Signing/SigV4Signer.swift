@@ -34,13 +34,13 @@ public struct SigV4Signer: Sendable {
 
     /// Sets the headers the signature must cover that the caller does not set.
     func addSignedHeaders(to request: inout HTTPRequest, timestamp: SigningTimestamp) {
-        request.headers.remove("Authorization")
-        if request.headers["Host"] == nil {
+        request.headers.removeField(named: "Authorization")
+        if !request.headers.containsField(named: "Host") {
             request.headers.add("Host", request.hostHeader)
         }
-        request.headers.set("X-Amz-Date", timestamp.dateTime)
+        request.headers.setField(named: "X-Amz-Date", to: timestamp.dateTime)
         if let sessionToken = credentials.sessionToken {
-            request.headers.set("X-Amz-Security-Token", sessionToken)
+            request.headers.setField(named: "X-Amz-Security-Token", to: sessionToken)
         }
     }
 
