@@ -1,13 +1,16 @@
 import FoundationEssentials
 
-// PLACEHOLDER API — the XML helper replaces this file (keep the public names).
-
-/// One element of a parsed XML document, by local name (namespace prefixes dropped).
+/// One element of a parsed XML document, by local name (namespace prefixes
+/// dropped). AWS responses are read by local name only, never by namespace or
+/// element order (BRIEF, "Rules of the house").
 public struct XMLElement: Sendable, Equatable {
     public var name: String
+    /// Attributes by local name; `xmlns` declarations are not kept.
     public var attributes: [String: String]
     public var children: [XMLElement]
     /// The element's own character data, entities decoded, concatenated.
+    /// Whitespace that only indents child elements (pretty-printing) is dropped:
+    /// an element with children whose own text is all whitespace has `""`.
     public var text: String
 
     public init(name: String, attributes: [String: String] = [:], children: [XMLElement] = [], text: String = "") {
@@ -17,25 +20,17 @@ public struct XMLElement: Sendable, Equatable {
         self.text = text
     }
 
+    /// The first child named `name`.
     public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+
+    /// Every child named `name`, in document order.
     public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+
     /// The first element named `name` in document order, this one included.
+    /// Recursion is bounded: the reader refuses documents deeper than `XMLLimits.maxDepth`.
     public func firstDescendant(_ name: String) -> XMLElement? {
         if self.name == name { return self }
         for child in children { if let found = child.firstDescendant(name) { return found } }
         return nil
-    }
-}
-
-public struct XMLError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public var offset: Int
-    public init(_ message: String, offset: Int) { self.message = message; self.offset = offset }
-    public var description: String { "invalid XML at byte \(offset): \(message)" }
-}
-
-public enum XMLReader {
-    public static func parse(_ bytes: [UInt8]) throws(XMLError) -> XMLElement {
-        throw XMLError("not implemented", offset: 0)
     }
 }

@@ -1,0 +1,296 @@
+/// Builds the element tree in one forward pass over validated UTF-8, with an
+/// explicit stack of open elements: no recursion, so a deep document costs
+/// heap bounded by `XMLLimits.maxDepth`, never the call stack.
+struct XMLParser {
+    private let bytes: [UInt8]
+    private let limits: XMLLimits
+    private var position = 0
+    private var open: [OpenElement] = []
+    /// Character data of every open element, outermost first. A child's text is
+    /// appended after its parent's and cut off when the child closes, so each
+    /// element's own text stays one contiguous run without a buffer per element.
+    private var text: [UInt8] = []
+    private var elementCount = 0
+    private var root: XMLElement?
+
+    private struct OpenElement {
+        var name: String
+        /// The start tag's name as written (prefix included), which the end tag must repeat.
+        var qualifiedName: Range<Int>
+        var attributes: [String: String]
+        var children: [XMLElement] = []
+        var textStart: Int
+    }
+
+    init(bytes: [UInt8], limits: XMLLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    mutating func parseDocument() throws(XMLError) -> XMLElement {
+        if matches(Self.byteOrderMark) { position = Self.byteOrderMark.count }
+        try parseDeclarationIfPresent()
+        while position < bytes.count {
+            if open.isEmpty {
+                skipWhitespace()
+                guard position < bytes.count else { break }
+                guard bytes[position] == UInt8(ascii: "<") else {
+                    throw XMLError(.outsideRoot, "character data outside the root element", offset: position)
+                }
+            }
+            if bytes[position] == UInt8(ascii: "<") {
+                try parseMarkup()
+            } else {
+                try parseCharacterData()
+            }
+        }
+        if let innermost = open.last {
+            throw XMLError(.truncated, "document ends before <\(innermost.name)> is closed", offset: bytes.count)
+        }
+        guard let root else { throw XMLError(.truncated, "document has no root element", offset: bytes.count) }
+        return root
+    }
+
+    // MARK: Markup
+
+    private mutating func parseMarkup() throws(XMLError) {
+        if matches(Self.endTagOpen) {
+            try parseEndTag()
+        } else if matches(Self.commentOpen) {
+            try skipComment()
+        } else if matches(Self.cdataOpen) {
+            try parseCDATA()
+        } else if matches(Self.doctypeOpen) {
+            throw XMLError(.doctype, "DOCTYPE is not accepted (no entity declarations are ever expanded)", offset: position)
+        } else if matches(Self.processingInstructionOpen) {
+            throw XMLError(.processingInstruction,
+                           "processing instructions are not accepted (the XML declaration only at the very start)", offset: position)
+        } else if matches(Self.declarationOpen) {
+            throw XMLError("markup declarations such as <!ENTITY> are not accepted", offset: position)
+        } else {
+            try parseStartTag()
+        }
+    }
+
+    private mutating func parseStartTag() throws(XMLError) {
+        let start = position
+        position += 1
+        let qualifiedName = try readName()
+        let name = try localName(qualifiedName)
+        guard open.count > 0 || root == nil else {
+            throw XMLError(.outsideRoot, "second root element <\(name)>", offset: start)
+        }
+        guard open.count < limits.maxDepth else {
+            throw XMLError(.tooDeep, "elements nest deeper than \(limits.maxDepth) levels", offset: start)
+        }
+        elementCount += 1
+        guard elementCount <= limits.maxElementCount else {
+            throw XMLError(.tooManyElements, "more than \(limits.maxElementCount) elements", offset: start)
+        }
+        var attributes: [String: String] = [:]
+        while true {
+            let spaced = skipWhitespace()
+            guard position < bytes.count else { throw truncated("start tag <\(name)") }
+            switch bytes[position] {
+            case UInt8(ascii: ">"):
+                position += 1
+                open.append(OpenElement(name: name, qualifiedName: qualifiedName, attributes: attributes, textStart: text.count))
+                return
+            case UInt8(ascii: "/"):
+                guard position + 1 < bytes.count else { throw truncated("start tag <\(name)") }
+                guard bytes[position + 1] == UInt8(ascii: ">") else {
+                    throw XMLError("expected '/>' in start tag <\(name)>", offset: position)
+                }
+                position += 2
+                open.append(OpenElement(name: name, qualifiedName: qualifiedName, attributes: attributes, textStart: text.count))
+                closeInnermost()
+                return
+            default:
+                guard spaced else { throw XMLError("expected whitespace, '>' or '/>' in start tag <\(name)>", offset: position) }
+                try parseAttribute(into: &attributes, element: name)
+            }
+        }
+    }
+
+    /// `name="value"` or `name='value'`; the value may hold `>` and the other quote.
+    /// Namespace declarations (`xmlns`, `xmlns:p`) are read and dropped.
+    private mutating func parseAttribute(into attributes: inout [String: String], element: String) throws(XMLError) {
+        let start = position
+        let qualifiedName = try readName()
+        skipWhitespace()
+        guard position < bytes.count else { throw truncated("start tag <\(element)") }
+        guard bytes[position] == UInt8(ascii: "=") else {
+            throw XMLError("expected '=' after an attribute name in <\(element)>", offset: position)
+        }
+        position += 1
+        skipWhitespace()
+        guard position < bytes.count else { throw truncated("start tag <\(element)") }
+        let quote = bytes[position]
+        guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
+            throw XMLError("attribute values in <\(element)> must be quoted", offset: position)
+        }
+        let valueStart = position + 1
+        guard let valueEnd = bytes[valueStart...].firstIndex(of: quote) else { throw truncated("attribute value in <\(element)>") }
+        if let lessThan = bytes[valueStart..<valueEnd].firstIndex(of: UInt8(ascii: "<")) {
+            throw XMLError("'<' is not allowed in an attribute value", offset: lessThan)
+        }
+        position = valueEnd + 1
+        let qualified = bytes[qualifiedName]
+        if qualified.elementsEqual(Self.xmlns) || qualified.starts(with: Self.xmlnsPrefix) { return }
+        var value: [UInt8] = []
+        try XMLText.append(bytes, valueStart..<valueEnd, mode: .attributeValue, to: &value)
+        let name = try localName(qualifiedName)
+        guard attributes.updateValue(String(decoding: value, as: UTF8.self), forKey: name) == nil else {
+            throw XMLError("attribute '\(name)' appears twice in <\(element)>", offset: start)
+        }
+    }
+
+    private mutating func parseEndTag() throws(XMLError) {
+        let start = position
+        position += Self.endTagOpen.count
+        let qualifiedName = try readName()
+        skipWhitespace()
+        guard position < bytes.count else { throw truncated("end tag") }
+        guard bytes[position] == UInt8(ascii: ">") else { throw XMLError("expected '>' to finish an end tag", offset: position) }
+        position += 1
+        guard let innermost = open.last else {
+            throw XMLError(.outsideRoot, "end tag </\(String(decoding: bytes[qualifiedName], as: UTF8.self))> without a start tag",
+                           offset: start)
+        }
+        guard bytes[qualifiedName].elementsEqual(bytes[innermost.qualifiedName]) else {
+            throw XMLError(.mismatchedTag, "</\(String(decoding: bytes[qualifiedName], as: UTF8.self))> does not close "
+                           + "<\(String(decoding: bytes[innermost.qualifiedName], as: UTF8.self))>", offset: start)
+        }
+        closeInnermost()
+    }
+
+    private mutating func closeInnermost() {
+        let element = open.removeLast()
+        let own = text[element.textStart...]
+        let isIndentation = !element.children.isEmpty && own.allSatisfy(XMLCharacters.isWhitespace)
+        let closed = XMLElement(name: element.name, attributes: element.attributes, children: element.children,
+                                text: isIndentation ? "" : String(decoding: own, as: UTF8.self))
+        text.removeSubrange(element.textStart...)
+        if open.isEmpty {
+            root = closed
+        } else {
+            open[open.count - 1].children.append(closed)
+        }
+    }
+
+    // MARK: Character data, comments, CDATA, declaration
+
+    private mutating func parseCharacterData() throws(XMLError) {
+        let end = bytes[position...].firstIndex(of: UInt8(ascii: "<")) ?? bytes.count
+        try XMLText.append(bytes, position..<end, mode: .content, to: &text)
+        position = end
+    }
+
+    private mutating func skipComment() throws(XMLError) {
+        guard let end = find(Self.commentClose, from: position + Self.commentOpen.count) else { throw truncated("comment") }
+        position = end + Self.commentClose.count
+    }
+
+    /// `<![CDATA[…]]>`: everything up to the first `]]>` is text, `]` and `]]` included.
+    private mutating func parseCDATA() throws(XMLError) {
+        guard !open.isEmpty else { throw XMLError(.outsideRoot, "CDATA section outside the root element", offset: position) }
+        let contentStart = position + Self.cdataOpen.count
+        guard let end = find(Self.cdataClose, from: contentStart) else { throw truncated("CDATA section") }
+        try XMLText.append(bytes, contentStart..<end, mode: .cdata, to: &text)
+        position = end + Self.cdataClose.count
+    }
+
+    /// `<?xml version="1.0" encoding="…"?>`, only as the very first thing. The
+    /// bytes are always read as UTF-8, so a declaration of another encoding is refused.
+    private mutating func parseDeclarationIfPresent() throws(XMLError) {
+        guard matches(Self.xmlDeclarationOpen) else { return }
+        let afterTarget = position + Self.xmlDeclarationOpen.count
+        guard afterTarget < bytes.count else { throw truncated("XML declaration") }
+        guard XMLCharacters.isWhitespace(bytes[afterTarget]) || bytes[afterTarget] == UInt8(ascii: "?") else {
+            return  // `<?xml-stylesheet…`: a processing instruction, refused by the main loop
+        }
+        guard let end = find(Self.processingInstructionClose, from: afterTarget) else { throw truncated("XML declaration") }
+        if let encoding = declaredEncoding(in: afterTarget..<end) {
+            guard Self.acceptedEncodings.contains(encoding.lowercased()) else {
+                throw XMLError(.unsupportedEncoding, "the document declares encoding '\(encoding.prefix(32))'; only UTF-8 is read",
+                               offset: position)
+            }
+        }
+        position = end + Self.processingInstructionClose.count
+    }
+
+    private func declaredEncoding(in range: Range<Int>) -> String? {
+        guard var index = find(Self.encodingKeyword, from: range.lowerBound), index < range.upperBound else { return nil }
+        index += Self.encodingKeyword.count
+        while index < range.upperBound, XMLCharacters.isWhitespace(bytes[index]) || bytes[index] == UInt8(ascii: "=") { index += 1 }
+        guard index < range.upperBound else { return "" }
+        let quote = bytes[index]
+        guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"),
+              let close = bytes[(index + 1)..<range.upperBound].firstIndex(of: quote)
+        else { return "" }
+        return String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
+    }
+
+    // MARK: Scanning
+
+    private mutating func readName() throws(XMLError) -> Range<Int> {
+        let start = position
+        guard position < bytes.count else { throw truncated("name") }
+        guard XMLCharacters.isNameStart(bytes[position]) else { throw XMLError("expected a name", offset: position) }
+        position += 1
+        while position < bytes.count, XMLCharacters.isName(bytes[position]) { position += 1 }
+        return start..<position
+    }
+
+    /// The part after the last `:` (`ec2:Code` → `Code`); prefixes are not resolved.
+    private func localName(_ qualifiedName: Range<Int>) throws(XMLError) -> String {
+        let colon = bytes[qualifiedName].lastIndex(of: UInt8(ascii: ":"))
+        let localStart = colon.map { $0 + 1 } ?? qualifiedName.lowerBound
+        guard localStart < qualifiedName.upperBound, XMLCharacters.isNameStart(bytes[localStart]) else {
+            throw XMLError("'\(String(decoding: bytes[qualifiedName], as: UTF8.self))' is not a valid name", offset: qualifiedName.lowerBound)
+        }
+        return String(decoding: bytes[localStart..<qualifiedName.upperBound], as: UTF8.self)
+    }
+
+    @discardableResult
+    private mutating func skipWhitespace() -> Bool {
+        let start = position
+        while position < bytes.count, XMLCharacters.isWhitespace(bytes[position]) { position += 1 }
+        return position > start
+    }
+
+    private func matches(_ literal: [UInt8]) -> Bool {
+        bytes.count - position >= literal.count && bytes[position..<(position + literal.count)].elementsEqual(literal)
+    }
+
+    /// Index of the first occurrence of `literal` at or after `start`.
+    private func find(_ literal: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + literal.count <= bytes.count {
+            guard let candidate = bytes[index...(bytes.count - literal.count)].firstIndex(of: literal[0]) else { return nil }
+            if bytes[candidate..<(candidate + literal.count)].elementsEqual(literal) { return candidate }
+            index = candidate + 1
+        }
+        return nil
+    }
+
+    private func truncated(_ construct: String) -> XMLError {
+        XMLError(.truncated, "document ends inside a \(construct)", offset: bytes.count)
+    }
+
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    private static let xmlDeclarationOpen = Array("<?xml".utf8)
+    private static let encodingKeyword = Array("encoding".utf8)
+    private static let acceptedEncodings: Set<String> = ["utf-8", "utf8", "us-ascii"]
+    private static let processingInstructionOpen = Array("<?".utf8)
+    private static let processingInstructionClose = Array("?>".utf8)
+    private static let endTagOpen = Array("</".utf8)
+    private static let commentOpen = Array("<!--".utf8)
+    private static let commentClose = Array("-->".utf8)
+    private static let cdataOpen = Array("<![CDATA[".utf8)
+    private static let cdataClose = Array("]]>".utf8)
+    private static let doctypeOpen = Array("<!DOCTYPE".utf8)
+    private static let declarationOpen = Array("<!".utf8)
+    private static let xmlns = Array("xmlns".utf8)
+    private static let xmlnsPrefix = Array("xmlns:".utf8)
+}
