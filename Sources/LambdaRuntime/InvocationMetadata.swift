@@ -1,0 +1,47 @@
+import AWSClient
+import FoundationEssentials
+
+/// What Lambda says about one invocation in the headers of `/invocation/next`.
+public struct InvocationMetadata: Sendable, Equatable {
+    /// `Lambda-Runtime-Aws-Request-Id`, e.g. `8476a536-e9f4-11e8-9739-2dfe598c3fcd`.
+    public var requestId: String
+    /// `Lambda-Runtime-Deadline-Ms`: when Lambda stops the function, in Unix milliseconds.
+    public var deadlineMs: Int64
+    /// `Lambda-Runtime-Invoked-Function-Arn`: the function, version or alias invoked.
+    public var invokedFunctionArn: String?
+    /// `Lambda-Runtime-Trace-Id`: the X-Ray tracing header.
+    public var traceId: String?
+
+    public init(requestId: String, deadlineMs: Int64, invokedFunctionArn: String? = nil, traceId: String? = nil) {
+        self.requestId = requestId
+        self.deadlineMs = deadlineMs
+        self.invokedFunctionArn = invokedFunctionArn
+        self.traceId = traceId
+    }
+
+    /// The deadline as a wall-clock instant, the form the AWS clients take.
+    public var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
+
+    /// Reads and validates the headers of a `/invocation/next` response.
+    /// - Throws: `missingRequestId` or `invalidRequestId`; `missingDeadline` or `invalidDeadline`
+    ///   (with `requestId` set, so the invocation can still be answered).
+    public init(headers: HTTPHeaders) throws(RuntimeError) {
+        guard let requestId = headers["Lambda-Runtime-Aws-Request-Id"], !requestId.isEmpty else {
+            throw RuntimeError(.missingRequestId, "the next invocation has no Lambda-Runtime-Aws-Request-Id header")
+        }
+        guard requestId.utf8.count <= 256, requestId.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) else {
+            throw RuntimeError(.invalidRequestId, "the Lambda-Runtime-Aws-Request-Id header is not a printable id of at most 256 characters")
+        }
+        guard let deadlineText = headers["Lambda-Runtime-Deadline-Ms"], !deadlineText.isEmpty else {
+            throw RuntimeError(.missingDeadline, "the next invocation has no Lambda-Runtime-Deadline-Ms header", requestId: requestId)
+        }
+        guard deadlineText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let deadlineMs = Int64(deadlineText), deadlineMs > 0 else {
+            throw RuntimeError(.invalidDeadline, "Lambda-Runtime-Deadline-Ms '\(deadlineText.prefix(32))' is not a Unix time in milliseconds",
+                               requestId: requestId)
+        }
+        self.init(
+            requestId: requestId, deadlineMs: deadlineMs,
+            invokedFunctionArn: headers["Lambda-Runtime-Invoked-Function-Arn"].flatMap { $0.isEmpty ? nil : $0 },
+            traceId: headers["Lambda-Runtime-Trace-Id"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+}

@@ -1,0 +1,71 @@
+import AWSClient
+
+/// One event to handle: its metadata and the raw payload.
+public struct Invocation: Sendable, Equatable {
+    public var metadata: InvocationMetadata
+    public var payload: [UInt8]
+
+    public init(metadata: InvocationMetadata, payload: [UInt8]) {
+        self.metadata = metadata
+        self.payload = payload
+    }
+}
+
+/// Talks to the Lambda Runtime API over an `HTTPTransport` (libcurl in the
+/// function, a canned fake in tests). It never logs: payloads and responses
+/// are the caller's data.
+public final class RuntimeAPIClient {
+    public let address: RuntimeAPIAddress
+    private let transport: HTTPTransport
+    private let postTimeout: Double
+
+    /// - Parameter postTimeout: bound on posting a result, in seconds. `/next`
+    ///   has none: Lambda freezes the process while it waits for an event.
+    public init(address: RuntimeAPIAddress, transport: HTTPTransport, postTimeout: Double = 10) {
+        self.address = address
+        self.transport = transport
+        self.postTimeout = postTimeout
+    }
+
+    /// Waits for the next event.
+    /// - Throws: a transport or status failure, or the header errors of
+    ///   `InvocationMetadata.init(headers:)`.
+    public func nextInvocation() throws(RuntimeError) -> Invocation {
+        let response = try send(.next, timeout: nil)
+        guard response.status == 200 else {
+            throw RuntimeError(response.status == 500 ? .containerError : .unexpectedStatus,
+                               "GET /invocation/next answered HTTP \(response.status)")
+        }
+        return Invocation(metadata: try InvocationMetadata(headers: response.headers), payload: response.body)
+    }
+
+    public func sendResponse(_ body: [UInt8], requestId: String) throws(RuntimeError) {
+        try post(.response(requestId: requestId, body: body), what: "the response", requestId: requestId)
+    }
+
+    public func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
+        try post(.error(requestId: requestId, report), what: "the error", requestId: requestId)
+    }
+
+    public func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
+        try post(.initError(report), what: "the init error", requestId: nil)
+    }
+
+    /// Every post is answered `202 Accepted`; 400, 403 and 413 reject this one
+    /// post, 500 means the runtime must exit.
+    private func post(_ request: RuntimeAPIRequest, what: String, requestId: String?) throws(RuntimeError) {
+        let response = try send(request, timeout: postTimeout)
+        guard response.status == 202 else {
+            throw RuntimeError(response.status == 500 ? .containerError : .unexpectedStatus,
+                               "posting \(what) was answered HTTP \(response.status)", requestId: requestId)
+        }
+    }
+
+    private func send(_ request: RuntimeAPIRequest, timeout: Double?) throws(RuntimeError) -> HTTPResponse {
+        do {
+            return try transport.send(request.httpRequest(to: address), timeout: timeout)
+        } catch {
+            throw RuntimeError(.transportFailed, "Runtime API at \(address): \(error)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Why talking to the Runtime API failed. One error type for the layer, with
+/// a code to switch on; `requestId` names the invocation when one is known.
+public struct RuntimeError: Error, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case missingRequestId
+        case invalidRequestId
+        case missingDeadline
+        case invalidDeadline
+        /// The Runtime API answered with a status the protocol does not allow.
+        case unexpectedStatus
+        /// The Runtime API said its container is broken (HTTP 500): the runtime must exit.
+        case containerError
+        /// No HTTP answer at all (connection refused, reset, timed out).
+        case transportFailed
+    }
+
+    public var code: Code
+    public var message: String
+    public var requestId: String?
+
+    public init(_ code: Code, _ message: String, requestId: String? = nil) {
+        self.code = code
+        self.message = message
+        self.requestId = requestId
+    }
+
+    public var description: String {
+        "\(code.rawValue): \(message)" + (requestId.map { " (invocation \($0))" } ?? "")
+    }
+}
