@@ -1,0 +1,91 @@
+import AWSClient
+import FoundationEssentials
+
+/// The tagger's settings, read once from the environment (Lambda convention)
+/// and validated up front so a bad value fails the init, not an invocation.
+public struct TaggerConfiguration: Sendable, Equatable {
+    /// The users' role (`ROLE_NAME`); nil when only `ROLE_ID` is given.
+    public var roleName: String?
+    /// `ROLE_ID`: when set, GetRole is never called.
+    public var roleId: String?
+    public var sourceTagKey: String
+    public var targetTagKey: String
+    /// Empty: every launcher is trusted.
+    public var trustedLaunchers: [ARNPattern]
+    /// `AWS_REGION`: where `reconcile` sweeps, and the region of a record without `awsRegion`.
+    public var region: String
+
+    public static let defaultSourceTagKey = "CreatedBy"
+    public static let defaultTargetTagKey = "AwsUserId"
+
+    public init(roleName: String?, roleId: String? = nil, sourceTagKey: String = defaultSourceTagKey,
+                targetTagKey: String = defaultTargetTagKey, trustedLaunchers: [ARNPattern] = [], region: String) {
+        self.roleName = roleName
+        self.roleId = roleId
+        self.sourceTagKey = sourceTagKey
+        self.targetTagKey = targetTagKey
+        self.trustedLaunchers = trustedLaunchers
+        self.region = region
+    }
+
+    /// Reads `ROLE_NAME`, `ROLE_ID`, `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`,
+    /// `TRUSTED_LAUNCHERS` and `AWS_REGION` (else `AWS_DEFAULT_REGION`).
+    /// - Throws: the first invalid setting, named, with what is wrong in one line.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            return text
+        }
+        let roleName = value("ROLE_NAME")
+        let roleId = value("ROLE_ID")
+        if let roleName, !RoleName.isValid(roleName) {
+            throw ConfigurationError(setting: "ROLE_NAME", problem: "\(quoted(roleName)) is not an IAM role name (1 to 64 of A-Z a-z 0-9 _ + = , . @ -)")
+        }
+        if let roleId, !RoleID.isValid(roleId) {
+            throw ConfigurationError(setting: "ROLE_ID", problem: "\(quoted(roleId)) is not a role id (AROA then upper-case letters and digits, 16 to 128 characters)")
+        }
+        if roleName == nil && roleId == nil {
+            throw ConfigurationError(setting: "ROLE_NAME", problem: "not set (set ROLE_NAME, or ROLE_ID to skip GetRole)")
+        }
+
+        let source = value("SOURCE_TAG_KEY") ?? Self.defaultSourceTagKey
+        let target = value("TARGET_TAG_KEY") ?? Self.defaultTargetTagKey
+        try Self.validateTagKey(source, setting: "SOURCE_TAG_KEY")
+        try Self.validateTagKey(target, setting: "TARGET_TAG_KEY")
+        if target.hasPrefix("aws:") {
+            throw ConfigurationError(setting: "TARGET_TAG_KEY", problem: "\(quoted(target)) uses the reserved aws: prefix")
+        }
+        if source == target {
+            throw ConfigurationError(setting: "TARGET_TAG_KEY", problem: "must differ from SOURCE_TAG_KEY (both are \(quoted(target)))")
+        }
+
+        var launchers: [ARNPattern] = []
+        if let list = value("TRUSTED_LAUNCHERS") {
+            for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = String(entry.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+                guard let pattern = ARNPattern(text) else {
+                    throw ConfigurationError(setting: "TRUSTED_LAUNCHERS",
+                                             problem: text.isEmpty ? "has an empty entry" : "\(quoted(text)) is not an ARN pattern (arn:… with * wildcards, at most 2048 characters)")
+                }
+                launchers.append(pattern)
+            }
+        }
+
+        guard let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") else {
+            throw ConfigurationError(setting: "AWS_REGION", problem: "not set")
+        }
+        guard Region.isValid(region) else {
+            throw ConfigurationError(setting: environment["AWS_REGION"]?.isEmpty == false ? "AWS_REGION" : "AWS_DEFAULT_REGION",
+                                     problem: "\(quoted(region)) is not an AWS region name")
+        }
+        self.init(roleName: roleName, roleId: roleId, sourceTagKey: source, targetTagKey: target,
+                  trustedLaunchers: launchers, region: region)
+    }
+
+    /// EC2 tag keys: 1 to 128 characters; control characters are refused as typos.
+    private static func validateTagKey(_ key: String, setting: String) throws(ConfigurationError) {
+        guard key.count <= 128, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ConfigurationError(setting: setting, problem: "\(quoted(key)) is not a tag key (1 to 128 printable characters)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import EC2
+import FoundationEssentials
+
+/// A CloudTrail record of an EC2 API call: the `detail` of an EventBridge
+/// "AWS API Call via CloudTrail" event, or a bare record. Only what tagging
+/// needs is read; unknown fields are ignored.
+public struct CloudTrailRecord: Sendable, Equatable {
+    public var eventSource: String
+    public var eventName: String
+    /// Unchecked text from the event: validated before it reaches a host name.
+    public var awsRegion: String?
+    public var userIdentity: UserIdentity?
+    public var call: Call
+
+    public enum Call: Sendable, Equatable {
+        /// Every launched instance, deduplicated in event order, and the tags the
+        /// launch asked for on instances (informational: current tags come from EC2).
+        case runInstances(instanceIds: [String], requestedTags: [Tag])
+        /// The instances (not volumes, images, …) a CreateTags call touched and the tags it set.
+        case createTags(instanceIds: [String], tags: [Tag])
+        /// Nothing to do, and why; such records are not read further, so their
+        /// parameters can never fail decoding.
+        case unsupported(reason: String)
+    }
+
+    public static let ec2EventSource = "ec2.amazonaws.com"
+}
+
+/// Who made the call (`userIdentity`).
+public struct UserIdentity: Sendable, Equatable, Decodable {
+    /// `AssumedRole`, `IAMUser`, `Root`, `AWSService`, …
+    public var type: String?
+    /// For an assumed role `ROLEID:session-name`, which is exactly its `${aws:userid}`.
+    public var principalId: String?
+    public var arn: String?
+    public var sessionContext: SessionContext?
+
+    public struct SessionContext: Sendable, Equatable, Decodable {
+        public var sessionIssuer: SessionIssuer?
+    }
+
+    /// The role behind an assumed-role session.
+    public struct SessionIssuer: Sendable, Equatable, Decodable {
+        public var type: String?
+        /// The role id (`AROA…`).
+        public var principalId: String?
+        /// The role ARN, with its path.
+        public var arn: String?
+        /// The role name.
+        public var userName: String?
+    }
+}
+
+extension CloudTrailRecord: Decodable {
+    private enum CodingKeys: String, CodingKey {
+        case eventSource, eventName, awsRegion, errorCode, userIdentity, requestParameters, responseElements
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let record = try decoder.container(keyedBy: CodingKeys.self)
+        eventSource = try record.decode(String.self, forKey: .eventSource)
+        eventName = try record.decode(String.self, forKey: .eventName)
+        awsRegion = try record.decodeIfPresent(String.self, forKey: .awsRegion)
+        userIdentity = try record.decodeIfPresent(UserIdentity.self, forKey: .userIdentity)
+        let errorCode = try record.decodeIfPresent(String.self, forKey: .errorCode)
+
+        if eventSource != Self.ec2EventSource {
+            call = .unsupported(reason: "event source \(quoted(eventSource)) is not \(Self.ec2EventSource)")
+        } else if eventName != "RunInstances" && eventName != "CreateTags" {
+            call = .unsupported(reason: "event \(quoted(eventName)) is not RunInstances or CreateTags")
+        } else if let errorCode, !errorCode.isEmpty {
+            call = .unsupported(reason: "the \(eventName) call failed (\(quoted(errorCode)))")
+        } else if eventName == "RunInstances" {
+            let response = try record.decode(RunInstancesResponse.self, forKey: .responseElements)
+            let request = try record.decodeIfPresent(RunInstancesRequest.self, forKey: .requestParameters)
+            call = .runInstances(instanceIds: try Self.distinct(response.instancesSet.items.map(\.instanceId.value),
+                                                                 path: record.codingPath + [CodingKeys.responseElements]),
+                                 requestedTags: request?.instanceTags ?? [])
+        } else {
+            let request = try record.decode(CreateTagsRequest.self, forKey: .requestParameters)
+            let instanceIds = request.resourcesSet.items.map(\.resourceId).filter(InstanceID.isValid)
+            call = .createTags(instanceIds: try Self.distinct(instanceIds, path: record.codingPath + [CodingKeys.requestParameters]),
+                               tags: request.tagSet.items.map { Tag(key: $0.key, value: $0.value ?? "") })
+        }
+    }
+
+    /// At most this many instances per event: one DescribeInstances takes 1,000 ids.
+    public static let maxInstances = 1000
+
+    /// Drops repeated ids, keeping the first, and bounds the work one event can ask for.
+    private static func distinct(_ ids: [String], path: [any CodingKey]) throws -> [String] {
+        var seen = Set<String>()
+        let result = ids.filter { seen.insert($0).inserted }
+        guard result.count <= maxInstances else {
+            throw DecodingError.dataCorrupted(.init(codingPath: path,
+                debugDescription: "\(result.count) instances, more than the \(maxInstances) one event may name"))
+        }
+        return result
+    }
+}
+
+// The wire shapes: `xxxSet.items[]`, as CloudTrail writes EC2 parameters.
+
+private struct Items<Element: Decodable>: Decodable {
+    var items: [Element]
+}
+
+/// An instance id read from an event: ids go into requests, so a malformed
+/// one fails decoding, with its JSON path.
+private struct CheckedInstanceID: Decodable {
+    var value: String
+
+    init(from decoder: any Decoder) throws {
+        value = try decoder.singleValueContainer().decode(String.self)
+        guard InstanceID.isValid(value) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "\(quoted(value)) is not an instance id (i- then 8 or 17 lower-case hex digits)"))
+        }
+    }
+}
+
+private struct RunInstancesResponse: Decodable {
+    struct Item: Decodable { var instanceId: CheckedInstanceID }
+    var instancesSet: Items<Item>
+}
+
+private struct RunInstancesRequest: Decodable {
+    struct TagSpecification: Decodable {
+        var resourceType: String?
+        var tags: [TagItem]?
+    }
+    var tagSpecificationSet: Items<TagSpecification>?
+
+    var instanceTags: [Tag] {
+        (tagSpecificationSet?.items ?? []).filter { $0.resourceType == "instance" }
+            .flatMap { $0.tags ?? [] }.map { Tag(key: $0.key, value: $0.value ?? "") }
+    }
+}
+
+private struct CreateTagsRequest: Decodable {
+    /// Any taggable resource; only `i-` ids are instances, and those must be well formed.
+    struct Resource: Decodable {
+        var resourceId: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            resourceId = try container.decode(String.self, forKey: .resourceId)
+            if resourceId.hasPrefix("i-") {
+                resourceId = try container.decode(CheckedInstanceID.self, forKey: .resourceId).value
+            }
+        }
+
+        private enum CodingKeys: String, CodingKey { case resourceId }
+    }
+    var resourcesSet: Items<Resource>
+    var tagSet: Items<TagItem>
+}
+
+private struct TagItem: Decodable {
+    var key: String
+    var value: String?
+}

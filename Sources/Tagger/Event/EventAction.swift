@@ -1,0 +1,75 @@
+import AWSClient
+
+/// What one event asks the tagger to do once the configuration is applied.
+public enum EventAction: Sendable, Equatable {
+    case reconcile(region: String)
+    case tag(TagRequest)
+    /// Success without any AWS call.
+    case ignore(reason: String)
+}
+
+/// Instances of one event to tag, in a region already checked to be a region name.
+public struct TagRequest: Sendable, Equatable {
+    public var region: String
+    public var instanceIds: [String]
+    /// Who called RunInstances, for spotting a self-service launch; nil for
+    /// CreateTags, whose owner is always the instance's source tag.
+    public var launcher: UserIdentity?
+}
+
+extension TaggerConfiguration {
+    /// Applies `TRUSTED_LAUNCHERS` and the source tag key to a decoded event.
+    /// - Throws: `InvalidEvent` when an event we would act on has an `awsRegion`
+    ///   that is not a region name (it would become a host name). Ignored events
+    ///   are not checked: their region is never used.
+    public func action(for event: TaggerEvent) throws(TaggerError) -> EventAction {
+        let record: CloudTrailRecord
+        switch event {
+        case .scheduled: return .reconcile(region: region)
+        case .ignored(let reason): return .ignore(reason: reason)
+        case .apiCall(let apiCall): record = apiCall
+        }
+
+        let instanceIds: [String]
+        let launcher: UserIdentity?
+        switch record.call {
+        case .unsupported(let reason):
+            return .ignore(reason: reason)
+        case .runInstances(let ids, _):
+            instanceIds = ids
+            launcher = record.userIdentity
+        case .createTags(let ids, let tags):
+            guard tags.contains(where: { $0.key == sourceTagKey }) else {
+                return .ignore(reason: "CreateTags does not set \(sourceTagKey)")
+            }
+            instanceIds = ids
+            launcher = nil
+        }
+        if let untrusted = untrustedLauncherReason(record.userIdentity) {
+            return .ignore(reason: untrusted)
+        }
+        guard !instanceIds.isEmpty else {
+            return .ignore(reason: "no instance ids in the \(record.eventName) event")
+        }
+        let eventRegion = record.awsRegion ?? region
+        guard Region.isValid(eventRegion) else {
+            throw .invalidEvent("awsRegion: \(quoted(eventRegion)) is not an AWS region name")
+        }
+        return .tag(TagRequest(region: eventRegion, instanceIds: instanceIds, launcher: launcher))
+    }
+
+    /// With `TRUSTED_LAUNCHERS` set, a pattern must match the caller's
+    /// `userIdentity.arn`; for an assumed-role session it may instead match the
+    /// role's own ARN (`sessionContext.sessionIssuer.arn`, path included), so
+    /// `arn:aws:iam::111122223333:role/LaunchConstraint` trusts every session of it.
+    /// Both fields are written by CloudTrail, not by the caller.
+    func untrustedLauncherReason(_ identity: UserIdentity?) -> String? {
+        guard !trustedLaunchers.isEmpty else { return nil }
+        var arns: [String] = []
+        if let arn = identity?.arn { arns.append(arn) }
+        if identity?.type == "AssumedRole", let roleArn = identity?.sessionContext?.sessionIssuer?.arn { arns.append(roleArn) }
+        guard let shown = arns.first else { return "the launcher has no ARN and TRUSTED_LAUNCHERS is set" }
+        if trustedLaunchers.contains(where: { pattern in arns.contains(where: pattern.matches) }) { return nil }
+        return "launcher \(quoted(shown)) is not in TRUSTED_LAUNCHERS"
+    }
+}
