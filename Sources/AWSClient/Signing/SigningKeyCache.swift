@@ -16,12 +16,18 @@ final class SigningKeyCache: Sendable {
 
     /// A function signs for a handful of scopes (EC2 and IAM, one day or two):
     /// past this, the table is emptied rather than managed.
-    private static let capacity = 16
+    static let capacity = 16
     private let keys = Mutex<[Scope: [UInt8]]>([:])
+    private let derive: @Sendable (Scope) -> [UInt8]
+
+    /// - Parameter derive: the key derivation, replaceable so tests can count calls.
+    init(derive: @escaping @Sendable (Scope) -> [UInt8] = SigningKeyCache.derive) {
+        self.derive = derive
+    }
 
     func key(for scope: Scope) -> [UInt8] {
         if let key = keys.withLock({ $0[scope] }) { return key }
-        let key = Self.derive(scope)
+        let key = derive(scope)
         keys.withLock { keys in
             if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
             keys[scope] = key
