@@ -42,17 +42,10 @@ configure_flags=(
     --without-hyper
 )
 
-need_pkgs=()
-for p in dpkg-dev build-essential libssl-dev libcurl4-openssl-dev; do
-    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || need_pkgs+=("$p")
-done
+# dpkg-dev: apt-get source unpacks with dpkg-source, which applies Debian's
+# patches; dpkg-buildflags gives Debian's hardening flags.
+"$here/ensure-system-deps.sh" dpkg-dev build-essential
 
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || die "missing packages ${need_pkgs[*]}; run as root or: apt-get install -y ${need_pkgs[*]}"
-    say "installing ${need_pkgs[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
 # Version of the headers Swift compiles against (Sources/CCurl includes
 # <curl/curl.h>): the static library must be the same release.
 src_version="$(dpkg-query -W -f='${source:Version}' libcurl4-openssl-dev)"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Build dist/function.zip for the provided.al2023 custom runtime:
+#   bootstrap                 the stripped release binary (Swift stdlib, libcurl,
+#                             libssl and libcrypto linked statically), ELF
+#                             interpreter /var/task/lib/ld-linux-x86-64.so.2,
+#                             RPATH /var/task/lib
+#   lib/                      the loader and the few glibc/GCC libraries left
+#                             NEEDED (libc, libm, libstdc++, libgcc_s)
+# The unpacked tree is left in dist/function/ (what `build-TaggerFunction`
+# copies for SAM).
+#
+# BOOTSTRAP=script ships the repo-root `bootstrap` script instead, with the
+# unpatched binary as `aws-userid-tagger` beside it (the other measured form,
+# see docs/packaging.md).
+#
+# Usage: scripts/package.sh       Environment: BOOTSTRAP=binary|script, DIST=dir
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+die() { echo "package: error: $*" >&2; exit 1; }
+say() { echo "package: $*" >&2; }
+
+bootstrap_form="${BOOTSTRAP:-binary}"
+case "$bootstrap_form" in binary|script) ;; *) die "BOOTSTRAP must be 'binary' or 'script', not '$bootstrap_form'" ;; esac
+dist="${DIST:-$root/dist}"
+stage="$dist/function"
+zip_path="$dist/function.zip"
+scratch="$root/.build-release"
+linkdir="$root/.build-deps/link"
+product=aws-userid-tagger
+task_root=/var/task                 # where Lambda unpacks the zip
+max_bytes=$((12 * 1000 * 1000))     # hard limit of the issue
+target_bytes=$((10 * 1000 * 1000))  # the brief's target
+
+# Libraries a package may still need at run time: glibc and GCC's runtime.
+# Anything else (libcurl, libssl, libcrypto, ICU...) means the static link
+# went wrong and the zip would not run in an empty root.
+allowed_needed="libc.so.6 libm.so.6 libstdc++.so.6 libgcc_s.so.1 ld-linux-x86-64.so.2"
+
+[ "$(uname -m)" = x86_64 ] || die "this packages for x86_64 Lambda; run it on an x86_64 machine"
+command -v swift >/dev/null || die "swift is not on PATH"
+"$here/ensure-system-deps.sh" patchelf zip binutils libc-bin
+
+# 1. Static libcurl, then a directory of .a files searched first, so that
+#    -lcurl, -lssl and -lcrypto resolve to archives, not to Debian's .so files.
+"$here/build-static-curl.sh"
+static_lib() {
+    local path
+    path="$(dpkg-query -L "$1" 2>/dev/null | grep -m1 "/$2\$" || true)"
+    [ -n "$path" ] && [ -f "$path" ] || die "no $2 in package $1 (apt-get install -y $1)"
+    echo "$path"
+}
+mkdir -p "$linkdir"
+ln -sfn "$root/.build-deps/curl/lib/libcurl.a" "$linkdir/libcurl.a"
+ln -sfn "$(static_lib libssl-dev libssl.a)" "$linkdir/libssl.a"
+ln -sfn "$(static_lib libssl-dev libcrypto.a)" "$linkdir/libcrypto.a"
+
+# 2. Release build. The static libcurl needs libssl and libcrypto after it on
+#    the link line (the module maps only name curl and crypto).
+swift_flags=(-c release --product "$product" --static-swift-stdlib --scratch-path "$scratch"
+    -Xlinker -L -Xlinker "$linkdir" -Xlinker -lssl -Xlinker -lcrypto)
+say "swift build ${swift_flags[*]}"
+swift build "${swift_flags[@]}" >&2 || die "swift build failed (if the error is in a file someone is editing, wait and retry)"
+bin="$(swift build "${swift_flags[@]}" --show-bin-path)/$product"
+[ -x "$bin" ] || die "the build produced no $bin"
+
+# 3. Only glibc and GCC's runtime may remain NEEDED.
+needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+for lib in $needed; do
+    case " $allowed_needed " in
+        *" $lib "*) ;;
+        *) die "$bin still needs $lib; expected only: $allowed_needed (readelf -d $bin)" ;;
+    esac
+done
+
+# 4. The tree that ships.
+rm -rf "$stage"
+mkdir -p "$stage/lib"
+# ldd gives the host paths of the whole closure (libstdc++ -> libm, libc...).
+ldd "$bin" | while read -r name arrow path _; do
+    case "$name" in
+        linux-vdso.so.*) continue ;;
+        /*) path="$name"; name="${name##*/}" ;;  # the loader line
+    esac
+    [ "$arrow" = "=>" ] || [ "${path:0:1}" = / ] || die "cannot resolve $name: ldd says '$name $arrow $path'"
+    cp -L "$path" "$stage/lib/$name"
+done
+for lib in $needed; do
+    [ -f "$stage/lib/$lib" ] || die "ldd did not resolve $lib"
+done
+[ -f "$stage/lib/ld-linux-x86-64.so.2" ] || die "the loader ld-linux-x86-64.so.2 was not found by ldd"
+chmod 0644 "$stage"/lib/*
+chmod 0755 "$stage/lib/ld-linux-x86-64.so.2"
+
+case "$bootstrap_form" in
+    binary)
+        strip --strip-all -o "$stage/bootstrap" "$bin"
+        # DT_RPATH, not DT_RUNPATH: RPATH is searched before LD_LIBRARY_PATH,
+        # which Lambda sets to include /lib64, where AL2023's glibc 2.34 lives.
+        patchelf --set-interpreter "$task_root/lib/ld-linux-x86-64.so.2" \
+            --force-rpath --set-rpath "$task_root/lib" "$stage/bootstrap"
+        chmod 0755 "$stage/bootstrap"
+        ;;
+    script)
+        strip --strip-all -o "$stage/$product" "$bin"
+        chmod 0755 "$stage/$product"
+        install -m 0755 "$root/bootstrap" "$stage/bootstrap"
+        ;;
+esac
+
+# 5. The zip: fixed timestamps and order, so the same build gives the same zip.
+find "$stage" -exec touch -h -d '2000-01-01 00:00:00 UTC' {} +
+rm -f "$zip_path.tmp"
+(cd "$stage" && find . -type f | LC_ALL=C sort | sed 's|^\./||' | zip -q -X -9 "$zip_path.tmp" -@) \
+    || die "zip failed"
+mv -f "$zip_path.tmp" "$zip_path"
+
+zip_bytes="$(stat -c %s "$zip_path")"
+say "bootstrap form: $bootstrap_form; NEEDED: $(echo $needed)"
+(cd "$stage" && find . -type f | LC_ALL=C sort | xargs du -b | sed 's|\./||; s/^/package:   /') >&2
+say "wrote $zip_path: $zip_bytes bytes"
+[ "$zip_bytes" -le "$max_bytes" ] || die "$zip_path is $zip_bytes bytes, over the hard limit of $max_bytes"
+[ "$zip_bytes" -le "$target_bytes" ] || say "warning: $zip_path is over the $target_bytes-byte target"
