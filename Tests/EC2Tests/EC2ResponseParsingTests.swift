@@ -1,0 +1,79 @@
+import AWSClient
+@testable import EC2
+import Foundation
+import XCTest
+
+/// DescribeInstances bodies from moto, from real AWS (recorded by botocore,
+/// libcloud, jclouds) and in AWS's documented layout all read to the same values.
+final class EC2ResponseParsingTests: XCTestCase {
+    private func instances(_ name: String) throws -> [Instance] {
+        EC2Client.instances(in: try XMLReader.parse(fixture(name)))
+    }
+
+    private func nextToken(_ name: String) throws -> String? {
+        try XMLReader.parse(fixture(name)).child("nextToken")?.text
+    }
+
+    func testMotoAndAWSLayoutsReadToTheSameInstances() throws {
+        for page in ["by-id", "page1", "page2"] {
+            let moto = try instances("moto-describe-instances-\(page).xml")
+            XCTAssertFalse(moto.isEmpty, page)
+            XCTAssertEqual(moto, try instances("aws-describe-instances-\(page).xml"), page)
+            XCTAssertEqual(try nextToken("moto-describe-instances-\(page).xml"),
+                           try nextToken("aws-describe-instances-\(page).xml"), page)
+        }
+    }
+
+    func testTagsKeepEmptyValuesAndEscapedCharacters() throws {
+        let described = try instances("aws-describe-instances-by-id.xml")
+        XCTAssertEqual(described.map(\.state), ["running", "running"])
+        XCTAssertEqual(described.first?.tags, ["CreatedBy": "tim.malone", "Empty": "", "Name": "Tim's <box> & \"co\""])
+        XCTAssertEqual(described.last?.tags, [:], "an instance without tagSet has no tags")
+    }
+
+    func testPagesSplitAtMaxResultsWithATokenOnlyOnTheFirst() throws {
+        let first = try instances("moto-describe-instances-page1.xml")
+        let second = try instances("moto-describe-instances-page2.xml")
+        XCTAssertEqual(first.count, 5)
+        XCTAssertEqual(second.count, 1)
+        XCTAssertEqual(Set((first + second).map(\.instanceId)).count, 6)
+        XCTAssertTrue((first + second).allSatisfy { $0.tags["CreatedBy"] != nil })
+        XCTAssertEqual(try nextToken("aws-describe-instances-page1.xml")?.hasPrefix("r-"), true)
+        XCTAssertNil(try nextToken("aws-describe-instances-page2.xml"))
+    }
+
+    /// botocore's own parse of the same body is the oracle.
+    func testBotocoreRecordingMatchesBotocoresParse() throws {
+        let oracle = try JSONSerialization.jsonObject(with: Data(fixture("botocore-describe-instances.json"))) as! [String: Any]
+        var expected: [Instance] = []
+        for reservation in oracle["Reservations"] as! [[String: Any]] {
+            for instance in reservation["Instances"] as! [[String: Any]] {
+                let tags = (instance["Tags"] as? [[String: String]] ?? []).reduce(into: [String: String]()) { $0[$1["Key"]!] = $1["Value"]! }
+                expected.append(Instance(instanceId: instance["InstanceId"] as! String,
+                                         state: (instance["State"] as! [String: Any])["Name"] as! String, tags: tags))
+            }
+        }
+        XCTAssertEqual(expected.count, 2)
+        XCTAssertEqual(try instances("botocore-describe-instances.xml"), expected)
+    }
+
+    func testLibcloudRecordingWithEmptyTagSetAndValuesWithSpaces() throws {
+        XCTAssertEqual(try instances("libcloud-describe-instances.xml"), [
+            Instance(instanceId: "i-4382922a", state: "stopped", tags: [:]),
+            Instance(instanceId: "i-8474834a", state: "stopped", tags: ["Name": "Test Server 2", "Group": "VPC Test"]),
+        ])
+    }
+
+    func testJcloudsRecordings() throws {
+        let latest = try instances("jclouds-describe-instances-latest.xml")
+        XCTAssertEqual(latest.map(\.instanceId), ["i-911444f0", "i-931444f2"])
+        XCTAssertEqual(latest.first { $0.tags["Empty"] != nil }?.tags["Empty"], "", "<value /> is an empty value")
+
+        let big = try instances("jclouds-describe-instances-18.xml")
+        XCTAssertEqual(big.count, 18)
+        XCTAssertEqual(big.filter { $0.state == "running" }.count, 2)
+        XCTAssertTrue(big.allSatisfy { $0.instanceId.hasPrefix("i-") && $0.tags.isEmpty })
+
+        XCTAssertEqual(try instances("jclouds-describe-instances-empty.xml"), [])
+    }
+}
