@@ -27,6 +27,13 @@ final class SigV4PrimitivesTests: XCTestCase {
         XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: 951_868_800)).dateTime, "20000301T000000Z")
         XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: 1_440_938_160.999)).dateTime, "20150830T123600Z")
         XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: 1_440_938_160)).day, "20150830")
+        XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: 253_402_300_799)).dateTime, "99991231T235959Z")
+    }
+
+    func testTimestampOfAnUnusableClockStaysInRange() {
+        XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: -1)).dateTime, "19700101T000000Z")
+        XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: .infinity)).dateTime, "99991231T235959Z")
+        XCTAssertEqual(SigningTimestamp(Date(timeIntervalSince1970: .nan)).dateTime, "19700101T000000Z")
     }
 
     func testTimestampMatchesISO8601OverFiveYears() {

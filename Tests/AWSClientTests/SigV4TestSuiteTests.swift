@@ -31,7 +31,7 @@ final class SigV4TestSuiteTests: XCTestCase {
             let signer = signer(for: vector)
             var request = vector.request
             signer.addSignedHeaders(to: &request, timestamp: SigningTimestamp(Self.requestDate))
-            XCTAssertEqual(CanonicalRequest(request).text, vector.canonicalRequest, vector.name)
+            XCTAssertEqual(String(decoding: CanonicalRequest(request).bytes, as: UTF8.self), vector.canonicalRequest, vector.name)
         }
     }
 

@@ -8,8 +8,9 @@ struct CanonicalHeaders {
     /// `host;x-amz-date;...`
     private(set) var signedHeaders: [UInt8] = []
 
-    /// Headers a proxy or the transport may add or change on the way; signing
-    /// them would break the signature (the list aws-c-auth uses).
+    /// Headers a proxy or the transport may add or change on the way, where
+    /// signing them would break the signature (aws-c-auth's list), and the
+    /// Authorization header a signature can never cover.
     static let unsignedNames: Set<[UInt8]> = Set(
         ["authorization", "user-agent", "expect", "transfer-encoding", "x-amzn-trace-id"].map { Array($0.utf8) })
 

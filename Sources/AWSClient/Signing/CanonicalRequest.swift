@@ -1,5 +1,5 @@
-/// Task 1 of SigV4: the canonical request, the exact bytes whose hash the
-/// signature covers.
+/// Step 1 of SigV4 ("Create a canonical request"): the exact bytes whose
+/// hash the signature covers.
 ///
 ///     METHOD \n CanonicalURI \n CanonicalQuery \n CanonicalHeaders \n SignedHeaders \n HexSHA256(body)
 struct CanonicalRequest {
@@ -29,6 +29,4 @@ struct CanonicalRequest {
         self.bytes = bytes
         signedHeaders = headers.signedHeaders
     }
-
-    var text: String { String(decoding: bytes, as: UTF8.self) }
 }

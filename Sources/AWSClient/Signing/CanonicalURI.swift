@@ -5,7 +5,7 @@
 enum CanonicalURI {
     static func append(path: String, to output: inout [UInt8]) {
         let slash = UInt8(ascii: "/")
-        if path.utf8.elementsEqual(CollectionOfOne(slash)) || path.isEmpty {
+        if path == "/" || path.isEmpty {
             output.append(slash)
             return
         }

@@ -1,8 +1,8 @@
 import FoundationEssentials
 
 /// AWS Signature Version 4 for one credential scope (region + service), in
-/// the steps of the spec ("Create a signed AWS API request"): canonical
-/// request, string to sign, signing key, signature, Authorization header.
+/// the steps of AWS's "Create a signed AWS API request": canonical request,
+/// its hash, string to sign, signing key and signature, Authorization header.
 public struct SigV4Signer: Sendable {
     public let credentials: Credentials
     public let region: String
@@ -49,7 +49,7 @@ public struct SigV4Signer: Sendable {
         "\(timestamp.day)/\(region)/\(service)/aws4_request"
     }
 
-    /// Task 2: `AWS4-HMAC-SHA256 \n X-Amz-Date \n scope \n HexSHA256(canonical request)`.
+    /// Steps 2 and 3: `AWS4-HMAC-SHA256 \n X-Amz-Date \n scope \n HexSHA256(canonical request)`.
     func stringToSign(_ canonicalRequest: CanonicalRequest, timestamp: SigningTimestamp) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
@@ -63,18 +63,18 @@ public struct SigV4Signer: Sendable {
         return bytes
     }
 
-    /// Task 3: the signing key of this scope and day, derived once and cached.
+    /// Step 4, first half: the signing key of this scope and day, derived once and cached.
     func signingKey(_ timestamp: SigningTimestamp) -> [UInt8] {
         SigningKeyCache.shared.key(for: .init(secretAccessKey: credentials.secretAccessKey, day: timestamp.day,
                                               region: region, service: service))
     }
 
-    /// Task 4: hex HMAC-SHA256 of the string to sign under the signing key.
+    /// Step 4: hex HMAC-SHA256 of the string to sign under the signing key.
     func signature(of stringToSign: [UInt8], timestamp: SigningTimestamp) -> String {
         Hex.string(Digest.hmacSHA256(key: signingKey(timestamp), message: stringToSign))
     }
 
-    /// `AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..., Signature=...`
+    /// Step 5: `AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..., Signature=...`
     func authorization(signedHeaders: [UInt8], signature: String, timestamp: SigningTimestamp) -> String {
         "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(credentialScope(timestamp)), "
             + "SignedHeaders=\(String(decoding: signedHeaders, as: UTF8.self)), Signature=\(signature)"

@@ -11,9 +11,9 @@ struct SigningTimestamp: Equatable {
     let day: String
 
     init(_ date: Date) {
-        let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
-        let (days, secondOfDay) = Self.floorDivide(seconds, 86_400)
-        let (year, month, dayOfMonth) = Self.civilDate(daysSinceEpoch: days)
+        let seconds = Self.supportedSeconds(date.timeIntervalSince1970)
+        let secondOfDay = seconds % 86_400
+        let (year, month, dayOfMonth) = Self.civilDate(daysSinceEpoch: seconds / 86_400)
         var text: [UInt8] = []
         text.reserveCapacity(16)
         func append(_ value: Int64, digits: Int) {
@@ -36,16 +36,19 @@ struct SigningTimestamp: Equatable {
         self.day = String(decoding: text[..<8], as: UTF8.self)
     }
 
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let remainder = ((value % divisor) + divisor) % divisor
-        return ((value - remainder) / divisor, remainder)
+    /// Whole seconds, held to 1970-01-01T00:00:00Z...9999-12-31T23:59:59Z:
+    /// four-digit years, and no trap converting an infinite or NaN interval
+    /// from a broken clock.
+    private static func supportedSeconds(_ interval: Double) -> Int64 {
+        guard !interval.isNaN else { return 0 }
+        return Int64(min(max(interval.rounded(.down), 0), 253_402_300_799))
     }
 
     /// Proleptic Gregorian date of a day count since 1970-01-01
-    /// (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil inverse).
+    /// (`civil_from_days` of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
     private static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = daysSinceEpoch + 719_468
-        let era = floorDivide(shifted, 146_097).quotient
+        let era = shifted / 146_097  // shifted is never negative: dates start at 1970
         let dayOfEra = shifted - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
