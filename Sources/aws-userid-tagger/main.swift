@@ -1,3 +1,23 @@
-import Tagger
-import LambdaRuntime
-print("aws-userid-tagger: not built yet")
+import FoundationEssentials
+
+// The three entry points of the brief; everything else lives in the modules.
+let environment = ProcessInfo.processInfo.environment
+let command: Command
+do {
+    command = try Command.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    Output.fail("\(error)\nRun 'aws-userid-tagger --help' for usage.", code: 2)
+}
+
+switch command {
+case .help:
+    Output.printLine(Command.usage)
+case .version:
+    Output.printLine("aws-userid-tagger \(Version.current)")
+case .lambda:
+    LambdaEntry.run(environment: environment)
+case .invoke(let eventPath, let dryRun, let timeout):
+    LocalEntry.invoke(eventPath: eventPath, dryRun: dryRun, timeout: timeout, environment: environment)
+case .reconcile(let region, let dryRun, let timeout):
+    LocalEntry.reconcile(region: region, dryRun: dryRun, timeout: timeout, environment: environment)
+}

@@ -1,0 +1,98 @@
+/// What the command line asks for. Parsed by hand: three forms and two
+/// flags do not earn a dependency, and every millisecond of start-up counts.
+enum Command: Equatable {
+    /// No arguments: the Lambda Runtime API loop.
+    case lambda
+    case invoke(eventPath: String, dryRun: Bool, timeout: Double)
+    case reconcile(region: String?, dryRun: Bool, timeout: Double)
+    case help
+    case version
+
+    static let defaultInvokeTimeout = 30.0
+    static let defaultReconcileTimeout = 300.0
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> Command {
+        guard let verb = arguments.first else { return .lambda }
+        var rest = arguments.dropFirst()
+        var eventPath: String?
+        var region: String?
+        var dryRun = false
+        var timeout: Double?
+
+        func value(after flag: String) throws(UsageError) -> String {
+            guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+            return next
+        }
+        switch verb {
+        case "-h", "--help", "help": return .help
+        case "--version": return .version
+        case "invoke", "reconcile": break
+        default: throw UsageError(description: "unknown command '\(verb.prefix(64))'")
+        }
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--event" where verb == "invoke": eventPath = try value(after: argument)
+            case "--region" where verb == "reconcile": region = try value(after: argument)
+            case "--dry-run": dryRun = true
+            case "--timeout":
+                let text = try value(after: argument)
+                guard let seconds = Double(text), seconds > 0, seconds <= 900 else {
+                    throw UsageError(description: "--timeout takes seconds from 0 to 900, not '\(text.prefix(32))'")
+                }
+                timeout = seconds
+            case "-h", "--help": return .help
+            default: throw UsageError(description: "unknown option '\(argument.prefix(64))' for \(verb)")
+            }
+        }
+        if verb == "invoke" {
+            guard let eventPath else { throw UsageError(description: "invoke needs --event FILE (or --event - for standard input)") }
+            return .invoke(eventPath: eventPath, dryRun: dryRun, timeout: timeout ?? defaultInvokeTimeout)
+        }
+        return .reconcile(region: region, dryRun: dryRun, timeout: timeout ?? defaultReconcileTimeout)
+    }
+
+    static let usage = """
+    aws-userid-tagger: tags each EC2 instance with AwsUserId = <RoleId>:<username>, the value
+    IAM's ${aws:userid} takes for that user, so a static policy can limit SSM Session Manager
+    to the instances a user launched.
+
+    USAGE
+      aws-userid-tagger                     Lambda mode (AWS_LAMBDA_RUNTIME_API must be set)
+      aws-userid-tagger invoke --event FILE [--dry-run] [--timeout SECONDS]
+                                            handle one event (FILE '-' reads standard input)
+      aws-userid-tagger reconcile [--region REGION] [--dry-run] [--timeout SECONDS]
+                                            fix missing or stale tags on every instance of a region
+      aws-userid-tagger --help | --version
+
+    OPTIONS
+      --dry-run    compute everything and send CreateTags with DryRun=true: permissions are
+                   checked, nothing is written
+      --timeout    the deadline for all AWS calls (invoke 30 s, reconcile 300 s by default)
+
+    The result is JSON on standard output; logs go to standard error.
+      {"tagged":[{"instanceId":…,"value":…}],"unchanged":[…],"skipped":[{"instanceId":…,"reason":…}]}
+    An ignored event prints {"ignored":"<reason>",…}.
+
+    ENVIRONMENT
+      ROLE_NAME           the users' role (required unless ROLE_ID is set)
+      ROLE_ID             its RoleId (AROA…): skips iam:GetRole
+      SOURCE_TAG_KEY      tag holding the username (default CreatedBy)
+      TARGET_TAG_KEY      tag to write (default AwsUserId)
+      TRUSTED_LAUNCHERS   comma list of ARN patterns (* wildcard); other launchers are ignored
+      AWS_REGION          region for reconcile and events without one
+      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or AWS_PROFILE with the
+                          shared credentials file (AWS_SHARED_CREDENTIALS_FILE)
+      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_IAM   endpoint overrides
+      AWS_CA_BUNDLE, SSL_CERT_FILE         CA bundle (TLS verification is always on)
+      AWS_MAX_ATTEMPTS    attempts per AWS call, 1 to 20 (default 5)
+      AWS_LAMBDA_LOG_FORMAT (Text|JSON), AWS_LAMBDA_LOG_LEVEL (TRACE…FATAL)
+
+    EXIT STATUS
+      0  the event was handled or ignored     1  an AWS call failed
+      2  bad input, usage or configuration
+    """
+}

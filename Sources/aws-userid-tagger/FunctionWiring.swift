@@ -1,0 +1,29 @@
+import AWSClient
+import EC2
+import FoundationEssentials
+import IAM
+import Tagger
+
+/// Builds the tagger from the environment: configuration, credentials,
+/// endpoints, retry policy and one libcurl transport shared by all AWS calls.
+/// Everything is validated here, once, so a bad setting fails at start.
+enum FunctionWiring {
+    static func makeTagger(environment: [String: String], clock: AWSClock) throws -> Tagger {
+        let configuration = try TaggerConfiguration(environment: environment)
+        let credentials = StaticCredentialsProvider(try CredentialsLoader.load(environment: environment))
+        let endpoints = try EndpointResolver(environment: environment)
+        let retryPolicy = try RetryPolicy(environment: environment)
+        let transport = try CurlTransport(options: .init(caBundlePath: CABundle.path(environment: environment)))
+
+        func client(service: String, region: String, apiVersion: String) throws -> QueryClient {
+            QueryClient(endpoint: try endpoints.endpoint(service: service, region: region), apiVersion: apiVersion,
+                        credentials: credentials, transport: transport, clock: clock, retryPolicy: retryPolicy)
+        }
+        // Resolve once now so a bad override or region fails at start, not in the first event.
+        _ = try endpoints.endpoint(service: "ec2", region: configuration.region)
+        return Tagger(
+            configuration: configuration, clock: clock,
+            iam: { IAMClient(client: try client(service: "iam", region: configuration.region, apiVersion: IAMClient.apiVersion)) },
+            ec2: { region in EC2Client(client: try client(service: "ec2", region: region, apiVersion: EC2Client.apiVersion)) })
+    }
+}

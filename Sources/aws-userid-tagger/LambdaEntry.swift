@@ -1,0 +1,97 @@
+import AWSClient
+import FoundationEssentials
+import LambdaRuntime
+import Tagger
+
+/// Lambda mode: set everything up, then serve the Runtime API loop forever.
+enum LambdaEntry {
+    /// Time kept back from each invocation's deadline to post the outcome before Lambda stops the sandbox.
+    static let safetyMargin = 0.5
+
+    static func run(environment: [String: String]) -> Never {
+        let clock = SystemClock()
+        let address: RuntimeAPIAddress
+        do {
+            guard let found = try RuntimeAPIAddress(environment: environment) else {
+                Output.fail("AWS_LAMBDA_RUNTIME_API is not set: without arguments this program runs under Lambda; see --help", code: 2)
+            }
+            address = found
+        } catch {
+            Output.fail("\(error)", code: 2)
+        }
+        let logger: Logger
+        do {
+            logger = try Logger(environment: environment, clock: clock)
+        } catch {
+            // A bad log setting is still an init error Lambda must hear about.
+            let fallback = Logger(clock: clock)
+            reportInitError(InitFailure(error), address: address, logger: fallback)
+        }
+        let tagger: Tagger
+        do {
+            tagger = try FunctionWiring.makeTagger(environment: environment, clock: clock)
+        } catch {
+            reportInitError(InitFailure(error), address: address, logger: logger)
+        }
+        let loop: RuntimeLoop
+        do {
+            loop = RuntimeLoop(client: RuntimeAPIClient(address: address, transport: try runtimeTransport()), logger: logger, clock: clock)
+        } catch {
+            Output.fail("\(error)", code: 1)
+        }
+        do {
+            try loop.run { metadata, payload in
+                let deadline = metadata.deadline.addingTimeInterval(-safetyMargin)
+                do throws(TaggerError) {
+                    let result = try tagger.handle(event: Data(payload), deadline: deadline)
+                    logger.info(result.summary)
+                    return Array(result.json.utf8)
+                } catch {
+                    throw HandlerFailure(error)
+                }
+            }
+        } catch {
+            logger.fatal("the Runtime API is unusable: \(error)")
+            exit(1)
+        }
+    }
+
+    /// The Runtime API is local: a short connect timeout, no proxy.
+    private static func runtimeTransport() throws(TransportError) -> CurlTransport {
+        try CurlTransport(options: .init(connectTimeout: 1, ignoreProxyEnvironment: true))
+    }
+
+    private static func reportInitError(_ failure: InitFailure, address: RuntimeAPIAddress, logger: Logger) -> Never {
+        do {
+            let loop = RuntimeLoop(client: RuntimeAPIClient(address: address, transport: try runtimeTransport()), logger: logger)
+            try loop.reportInitError(type: failure.errorType, message: failure.message)
+        } catch {
+            logger.error("could not report the init error to the Runtime API: \(error)")
+        }
+        exit(2)
+    }
+}
+
+/// An invocation's failure as Lambda is told it: the tagger's explicit errorType.
+struct HandlerFailure: FunctionError {
+    let errorType: String
+    let description: String
+
+    init(_ error: TaggerError) {
+        errorType = error.errorType
+        description = error.message
+    }
+}
+
+/// Why start-up failed, with the errorType posted to /runtime/init/error.
+struct InitFailure {
+    let errorType: String
+    let message: String
+
+    init(_ error: any Error) {
+        switch error {
+        case let error as ConfigurationError: (errorType, message) = ("Runtime.InvalidConfiguration", error.description)
+        default: (errorType, message) = ("Runtime.InitError", "\(error)")
+        }
+    }
+}
