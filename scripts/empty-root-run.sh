@@ -13,10 +13,13 @@
 # Usage: scripts/empty-root-run.sh ZIP [-- [NAME=VALUE]... [ARG]...]
 #   NAME=VALUE words right after `--` are added to (or override) the
 #   environment; the remaining words are arguments to bootstrap.
-#   The exit status is bootstrap's.
+#   The exit status is bootstrap's. Stop it with SIGTERM to this script's pid.
 # Environment: EMPTY_ROOT_KEEP=DIR  build the root in DIR and keep it (DIR must
-#   not exist yet); EMPTY_ROOT_COMMAND=PATH run PATH (inside the root) instead
-#   of /var/task/bootstrap.
+#   not exist yet); EMPTY_ROOT_PREPARE_ONLY=1 (with EMPTY_ROOT_KEEP) only build
+#   it and print the environment, one NAME=VALUE a line, run nothing (the
+#   caller mounts /proc and runs: see scripts/startup-bench.py);
+#   EMPTY_ROOT_COMMAND=PATH run PATH (inside the root) instead of
+#   /var/task/bootstrap.
 # Needs root (mount namespace, chroot), util-linux's unshare, unzip, python3.
 set -euo pipefail
 
@@ -82,18 +85,26 @@ if [ "$(head -c 2 "$newroot/var/task/bootstrap")" = '#!' ]; then
     ln -s busybox "$newroot/bin/sh"
 fi
 
+if [ "${EMPTY_ROOT_PREPARE_ONLY:-0}" = 1 ]; then
+    [ -n "${EMPTY_ROOT_KEEP:-}" ] || die "EMPTY_ROOT_PREPARE_ONLY=1 needs EMPTY_ROOT_KEEP=DIR"
+    printf '%s\n' "${env_vars[@]}"
+    exit 0
+fi
+
 command_in_root="${EMPTY_ROOT_COMMAND:-/var/task/bootstrap}"
-status=0
 # In the namespace: proc, a read-only /var/task, then chroot, chdir, drop to
-# Lambda's sandbox uid/gid and exec with exactly the environment above.
-unshare --mount --propagation private --fork -- /bin/sh -c '
+# Lambda's sandbox uid/gid and exec with exactly the environment above. The
+# function gets SIGKILL when unshare goes away (PR_SET_PDEATHSIG, set after
+# setuid, which clears it), and unshare gets SIGKILL when this script is
+# told to stop: killing this script's pid stops the function too.
+unshare --mount --propagation private --fork --kill-child -- /bin/sh -c '
     set -e
     root="$1"; shift
     mount -t proc proc "$root/proc"
     mount --bind "$root/var/task" "$root/var/task"
     mount -o remount,bind,ro "$root/var/task"
     exec python3 -c "
-import os, sys
+import ctypes, os, signal, sys
 root, cmd, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 env = dict(v.split(\"=\", 1) for v in sys.argv[4:4 + n])
 args = sys.argv[4 + n:]
@@ -102,7 +113,16 @@ os.chdir(\"/var/task\")
 os.setgroups([])
 os.setgid(990)
 os.setuid(993)
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 os.execve(cmd, [cmd] + args, env)
 " "$root" "$@"
-' empty-root "$newroot" "$command_in_root" "${#env_vars[@]}" "${env_vars[@]}" "$@" || status=$?
+' empty-root "$newroot" "$command_in_root" "${#env_vars[@]}" "${env_vars[@]}" "$@" 0<&0 &
+child=$!
+trap 'kill -KILL "$child" 2>/dev/null || true' TERM INT HUP
+status=0
+# (stderr of wait only: bash reports "Killed" jobs there)
+{ wait "$child" || status=$?; } 2>/dev/null
+if kill -0 "$child" 2>/dev/null; then  # wait was interrupted by a signal
+    { wait "$child" || true; } 2>/dev/null
+fi
 exit "$status"

@@ -1,0 +1,26 @@
+# Packaging for Lambda (docs/packaging.md). Included by the root Makefile.
+#   make package            dist/function.zip (BOOTSTRAP=script for the script form)
+#   make package-check      the zip's checks, including a run in an empty root
+#   make package-bench      start-up to the first /next request, and peak RSS
+#   make build-TaggerFunction   SAM `BuildMethod: makefile` (copies into $(ARTIFACTS_DIR))
+
+PACKAGE_DIST := dist
+PACKAGE_ZIP := $(PACKAGE_DIST)/function.zip
+PACKAGE_STAGE := $(PACKAGE_DIST)/function
+
+.PHONY: package package-check package-bench build-TaggerFunction
+
+package:
+	scripts/package.sh
+
+package-check: package venv
+	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 $(PYTHON) -m pytest checks/package
+
+package-bench: package venv
+	$(PYTHON) scripts/startup-bench.py $(PACKAGE_ZIP)
+
+# SAM runs this with ARTIFACTS_DIR set; what lands there is the zip's content.
+build-TaggerFunction: package
+	@test -n "$(ARTIFACTS_DIR)" || { echo "build-TaggerFunction: ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }
+	mkdir -p "$(ARTIFACTS_DIR)"
+	cp -R --preserve=mode $(PACKAGE_STAGE)/. "$(ARTIFACTS_DIR)/"
