@@ -9,8 +9,8 @@ import Glibc
 /// shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, default
 /// `$HOME/.aws/credentials`).
 ///
-/// Errors name the setting, file or key at fault and never quote a value read
-/// from the environment or the file, so no secret can reach a log.
+/// Errors name the setting, profile, file, key or line at fault and never
+/// quote a key id, secret, token or file line, so no secret can reach a log.
 public enum CredentialsLoader {
     /// A credentials file is a few hundred bytes; this bound keeps a wrong path
     /// (a device, a huge file) from hanging or exhausting the init.
