@@ -19,7 +19,7 @@ public struct RuntimeAPIAddress: Sendable, Equatable, CustomStringConvertible {
             throw invalid("has no valid port")
         }
         let isBracketedIPv6 = host.hasPrefix("[") && host.hasSuffix("]") && host.count > 2
-            && host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+            && host.dropFirst().dropLast().allSatisfy { ($0.isASCII && $0.isHexDigit) || $0 == ":" || $0 == "." }
         let isName = !host.isEmpty && host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "-" }
         guard isBracketedIPv6 || isName else { throw invalid("has an invalid host") }
         self.host = String(host)

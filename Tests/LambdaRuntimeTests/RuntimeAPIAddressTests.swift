@@ -17,7 +17,7 @@ final class RuntimeAPIAddressTests: XCTestCase {
 
     func testRejectsWhatCannotBeAnAddress() {
         for text in ["", "127.0.0.1", ":9001", "host:", "host:0", "host:65536", "host:-1", "host:9x",
-                     "http://127.0.0.1:9001", "a/b:1", "ho st:1", "[]:1", "[zz]:1", "héllo:1"] {
+                     "http://127.0.0.1:9001", "a/b:1", "ho st:1", "[]:1", "[zz]:1", "[１]:1", "héllo:1"] {
             XCTAssertThrowsError(try RuntimeAPIAddress(text), "accepted '\(text)'") { error in
                 XCTAssertEqual((error as? ConfigurationError)?.setting, "AWS_LAMBDA_RUNTIME_API")
             }
