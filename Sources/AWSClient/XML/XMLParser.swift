@@ -166,16 +166,27 @@ struct XMLParser {
 
     private mutating func closeInnermost() {
         let element = open.removeLast()
-        let own = text[element.textStart...]
-        let isIndentation = !element.children.isEmpty && own.allSatisfy(XMLCharacters.isWhitespace)
-        let closed = XMLElement(name: element.name, attributes: element.attributes, children: element.children,
-                                text: isIndentation ? "" : String(decoding: own, as: UTF8.self))
-        text.removeSubrange(element.textStart...)
+        let ownText = takeText(from: element.textStart, droppingIndentation: !element.children.isEmpty)
+        let closed = XMLElement(name: element.name, attributes: element.attributes, children: element.children, text: ownText)
         if open.isEmpty {
             root = closed
         } else {
             open[open.count - 1].children.append(closed)
         }
+    }
+
+    /// Removes the innermost element's text from the scratch buffer and returns
+    /// it; `""` for whitespace that only indents children. Read through a buffer
+    /// pointer, not a slice: a live slice would make the removal copy the whole
+    /// buffer, which holds every open ancestor's text (quadratic on long lists).
+    private mutating func takeText(from start: Int, droppingIndentation: Bool) -> String {
+        guard start < text.count else { return "" }
+        let value = text.withUnsafeBufferPointer { buffer in
+            let own = UnsafeBufferPointer(rebasing: buffer[start...])
+            return droppingIndentation && own.allSatisfy(XMLCharacters.isWhitespace) ? "" : String(decoding: own, as: UTF8.self)
+        }
+        text.removeLast(text.count - start)
+        return value
     }
 
     // MARK: Character data, comments, CDATA, declaration
