@@ -70,6 +70,6 @@ extension TaggerConfiguration {
         if identity?.type == "AssumedRole", let roleArn = identity?.sessionContext?.sessionIssuer?.arn { arns.append(roleArn) }
         guard let shown = arns.first else { return "the launcher has no ARN and TRUSTED_LAUNCHERS is set" }
         if trustedLaunchers.contains(where: { pattern in arns.contains(where: pattern.matches) }) { return nil }
-        return "launcher \(quoted(shown)) is not in TRUSTED_LAUNCHERS"
+        return "launcher \(quoted(shown, limit: 256)) is not in TRUSTED_LAUNCHERS"
     }
 }

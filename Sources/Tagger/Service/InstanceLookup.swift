@@ -15,28 +15,25 @@ struct InstanceLookup {
 
     /// The instances EC2 knows among `ids`; ids still unknown after the
     /// retries are left out (the decision reports them as not found).
+    ///
+    /// EC2 fails the whole batch when one id is unknown, naming the unknown ids
+    /// in its message ("The instance IDs 'i-1, i-2' do not exist"): once the
+    /// retries are spent, those are dropped and the rest asked again; if the
+    /// message names none of ours, the ids are asked one at a time.
     func describe(_ ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
         var retries = Self.retryDelays[...]
-        while true {
-            do {
-                return try ec2.describeInstances(ids: ids, deadline: deadline)
-            } catch where error.code == Self.notFound {
-                guard let delay = retries.popFirst(), clock.now.addingTimeInterval(delay) < deadline else { break }
-                clock.sleep(seconds: delay)
-            }
-        }
-        return try describeKnown(ids, deadline: deadline)
-    }
-
-    /// EC2 fails the whole batch when one id is unknown, naming the unknown ids
-    /// in its message ("The instance IDs 'i-1, i-2' do not exist"): drop those
-    /// and ask again; if the message names none of ours, ask one id at a time.
-    private func describeKnown(_ ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
         var remaining = ids
         while !remaining.isEmpty {
             do {
                 return try ec2.describeInstances(ids: remaining, deadline: deadline)
             } catch where error.code == Self.notFound {
+                if let delay = retries.popFirst() {
+                    if clock.now.addingTimeInterval(delay) < deadline {
+                        clock.sleep(seconds: delay)
+                        continue
+                    }
+                    retries = []
+                }
                 let named = Self.instanceIds(in: error.message).intersection(remaining)
                 guard !named.isEmpty else { return try describeOneByOne(remaining, deadline: deadline) }
                 remaining.removeAll(where: named.contains)

@@ -1,0 +1,85 @@
+import AWSClient
+import XCTest
+@testable import Tagger
+
+final class ConfigurationTests: XCTestCase {
+    private let minimal = ["ROLE_NAME": "Okta-ServiceWorkbenchUser", "AWS_REGION": "eu-central-1"]
+
+    private func assertRejected(_ changes: [String: String?], setting: String, mentions text: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        var environment = minimal
+        for (name, value) in changes { environment[name] = value }
+        XCTAssertThrowsError(try TaggerConfiguration(environment: environment), file: file, line: line) { error in
+            guard let error = error as? ConfigurationError else { return XCTFail("\(error)", file: file, line: line) }
+            XCTAssertEqual(error.setting, setting, file: file, line: line)
+            XCTAssertTrue(error.problem.contains(text), "\(error.problem) lacks \(text)", file: file, line: line)
+            XCTAssertFalse(error.description.contains("\n"), file: file, line: line)
+        }
+    }
+
+    func testDefaults() throws {
+        let configuration = try TaggerConfiguration(environment: minimal)
+        XCTAssertEqual(configuration, TaggerConfiguration(roleName: "Okta-ServiceWorkbenchUser", roleId: nil, sourceTagKey: "CreatedBy",
+                                                          targetTagKey: "AwsUserId", trustedLaunchers: [], region: "eu-central-1"))
+    }
+
+    func testEverySetting() throws {
+        let configuration = try TaggerConfiguration(environment: [
+            "ROLE_ID": "AROAEXAMPLEID1234567", "SOURCE_TAG_KEY": "Owner", "TARGET_TAG_KEY": "SsmUser",
+            "TRUSTED_LAUNCHERS": "arn:aws:iam::111122223333:role/swb-*, arn:aws:sts::111122223333:assumed-role/Ops/*",
+            "AWS_DEFAULT_REGION": "cn-north-1",
+        ])
+        XCTAssertNil(configuration.roleName)
+        XCTAssertEqual(configuration.roleId, "AROAEXAMPLEID1234567")
+        XCTAssertEqual(configuration.sourceTagKey, "Owner")
+        XCTAssertEqual(configuration.targetTagKey, "SsmUser")
+        XCTAssertEqual(configuration.trustedLaunchers.map(\.pattern),
+                       ["arn:aws:iam::111122223333:role/swb-*", "arn:aws:sts::111122223333:assumed-role/Ops/*"])
+        XCTAssertEqual(configuration.region, "cn-north-1")
+    }
+
+    func testRoleIsRequired() {
+        assertRejected(["ROLE_NAME": nil], setting: "ROLE_NAME", mentions: "not set")
+        assertRejected(["ROLE_NAME": ""], setting: "ROLE_NAME", mentions: "not set")
+    }
+
+    func testRoleNameMustBeAnIAMName() {
+        assertRejected(["ROLE_NAME": "role/with/path"], setting: "ROLE_NAME", mentions: "'role/with/path' is not an IAM role name")
+        assertRejected(["ROLE_NAME": String(repeating: "r", count: 65)], setting: "ROLE_NAME", mentions: "is not an IAM role name")
+        assertRejected(["ROLE_NAME": "rôle"], setting: "ROLE_NAME", mentions: "is not an IAM role name")
+    }
+
+    func testRoleIdMustBeARoleId() {
+        for bad in ["AIDAEXAMPLEID1234567", "AROAexampleid1234567", "AROA123", "AROAEXAMPLEID12345:x", String(repeating: "A", count: 129)] {
+            assertRejected(["ROLE_ID": bad], setting: "ROLE_ID", mentions: "is not a role id")
+        }
+    }
+
+    func testTagKeys() {
+        assertRejected(["TARGET_TAG_KEY": "CreatedBy"], setting: "TARGET_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
+        assertRejected(["SOURCE_TAG_KEY": "AwsUserId"], setting: "TARGET_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
+        assertRejected(["TARGET_TAG_KEY": "aws:userid"], setting: "TARGET_TAG_KEY", mentions: "reserved aws: prefix")
+        assertRejected(["TARGET_TAG_KEY": String(repeating: "k", count: 129)], setting: "TARGET_TAG_KEY", mentions: "not a tag key")
+        assertRejected(["SOURCE_TAG_KEY": "Created\nBy"], setting: "SOURCE_TAG_KEY", mentions: "'Created?By' is not a tag key")
+    }
+
+    func testTrustedLaunchers() {
+        assertRejected(["TRUSTED_LAUNCHERS": "arn:aws:iam::1:role/a,,arn:aws:iam::1:role/b"], setting: "TRUSTED_LAUNCHERS", mentions: "empty entry")
+        assertRejected(["TRUSTED_LAUNCHERS": "arn:aws:iam::1:role/a,"], setting: "TRUSTED_LAUNCHERS", mentions: "empty entry")
+        assertRejected(["TRUSTED_LAUNCHERS": "swb-LaunchConstraint"], setting: "TRUSTED_LAUNCHERS", mentions: "is not an ARN pattern")
+    }
+
+    func testRegion() {
+        assertRejected(["AWS_REGION": nil], setting: "AWS_REGION", mentions: "not set")
+        assertRejected(["AWS_REGION": "us-east-1.evil.com"], setting: "AWS_REGION", mentions: "is not an AWS region name")
+        assertRejected(["AWS_REGION": nil, "AWS_DEFAULT_REGION": "nowhere"], setting: "AWS_DEFAULT_REGION", mentions: "is not an AWS region name")
+    }
+
+    func testLongValuesAreCutInTheMessage() {
+        var environment = minimal
+        environment["ROLE_NAME"] = String(repeating: "x", count: 5000) + "/"
+        XCTAssertThrowsError(try TaggerConfiguration(environment: environment)) { error in
+            XCTAssertLessThan("\(error)".count, 200)
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import AWSClient
+import EC2
+import Foundation
+import IAM
+import XCTest
+@testable import Tagger
+
+final class TaggerServiceTests: XCTestCase {
+    private var clock = FakeClock()
+    private var iam = FakeIAM(role: Role(roleName: TestData.roleName, roleId: TestData.roleId,
+                                         arn: "arn:aws:iam::111122223333:role/Okta-ServiceWorkbenchUser"))
+    private var ec2 = FakeEC2()
+    private var ec2Regions: [String] = []
+    private var iamMade = 0
+
+    private func makeTagger(_ configuration: TaggerConfiguration = TestData.configuration()) -> Tagger {
+        Tagger(configuration: configuration, clock: clock,
+               iam: { self.iamMade += 1; return self.iam },
+               ec2: { region in self.ec2Regions.append(region); return self.ec2 })
+    }
+
+    private var deadline: Date { clock.now.addingTimeInterval(10) }
+    private let one = "i-0123456789abcdef0"
+    private let value = "AROAEXAMPLEID1234567:tim.malone@example.org"
+
+    func testWarmLaunchCostsTwoCallsAndGetRoleRunsOncePerProcess() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "tim.malone@example.org")
+        let tagger = makeTagger()
+        let result = try tagger.handle(event: TestData.sample("run-instances-one.json"), deadline: deadline)
+        XCTAssertEqual(result.json, #"{"tagged":[{"instanceId":"i-0123456789abcdef0","value":"AROAEXAMPLEID1234567:tim.malone@example.org"}],"unchanged":[],"skipped":[]}"#)
+        XCTAssertEqual(ec2.calls, [.describeIds([one]), .createTags([one], [Tag(key: "AwsUserId", value: value)], dryRun: false)])
+        XCTAssertEqual(iam.getRoleCalls, [TestData.roleName])
+
+        // Warm: a second launch costs DescribeInstances + CreateTags and no GetRole.
+        let second = "i-0123456789abcdef1"
+        ec2.instances[second] = TestData.instance(second, createdBy: "alice")
+        let before = ec2.calls.count
+        _ = try tagger.handle(event: TestData.runInstances(ids: [second]), deadline: deadline)
+        XCTAssertEqual(Array(ec2.calls[before...]), [.describeIds([second]),
+                                                     .createTags([second], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false)])
+        XCTAssertEqual(iam.getRoleCalls.count, 1)
+        XCTAssertEqual(ec2Regions, ["us-east-1"], "one EC2 client per region")
+    }
+
+    func testThreeInstancesOneDescribeOneWrite() throws {
+        let ids = ["i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2"]
+        for id in ids { ec2.instances[id] = TestData.instance(id, createdBy: "tim.malone@example.org") }
+        let result = try makeTagger().handle(event: TestData.sample("run-instances-three.json"), deadline: deadline)
+        XCTAssertEqual(ec2.calls, [.describeIds(ids), .createTags(ids, [Tag(key: "AwsUserId", value: value)], dryRun: false)])
+        XCTAssertEqual(result.tagged.map(\.instanceId), ids)
+    }
+
+    func testReplayWritesNothing() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "tim.malone@example.org")
+        let tagger = makeTagger()
+        let event = try TestData.sample("run-instances-one.json")
+        _ = try tagger.handle(event: event, deadline: deadline)
+        let replay = try tagger.handle(event: event, deadline: deadline)
+        XCTAssertEqual(ec2.writes.count, 1)
+        XCTAssertEqual(replay.json, #"{"tagged":[],"unchanged":[{"instanceId":"i-0123456789abcdef0","value":"AROAEXAMPLEID1234567:tim.malone@example.org"}],"skipped":[]}"#)
+    }
+
+    func testStaleTagIsOverwritten() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "tim.malone@example.org", userId: "AROAEXAMPLEID1234567:someone.else")
+        let result = try makeTagger().handle(event: TestData.sample("create-tags.json"), deadline: deadline)
+        XCTAssertEqual(result.tagged, [TaggedInstance(instanceId: one, value: value)])
+        XCTAssertEqual(ec2.instances[one]?.tags["AwsUserId"], value)
+    }
+
+    func testNotFoundIsRetriedThenSucceeds() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "tim.malone@example.org")
+        ec2.pendingVisibility[one] = 2
+        let result = try makeTagger().handle(event: TestData.sample("run-instances-one.json"), deadline: deadline)
+        XCTAssertEqual(result.tagged.map(\.instanceId), [one])
+        XCTAssertEqual(ec2.calls.filter { $0 == .describeIds([one]) }.count, 3)
+        XCTAssertEqual(clock.sleeps, [0.2, 0.4])
+    }
+
+    func testMissingInstanceDoesNotBlockTheOthers() throws {
+        let ids = ["i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2"]
+        ec2.instances[ids[0]] = TestData.instance(ids[0], createdBy: "alice")
+        ec2.instances[ids[2]] = TestData.instance(ids[2], createdBy: "alice")
+        let result = try makeTagger().handle(event: TestData.runInstances(ids: ids), deadline: deadline)
+        XCTAssertEqual(result.skipped, [SkippedInstance(instanceId: ids[1], reason: "instance not found")])
+        XCTAssertEqual(result.tagged.map(\.instanceId), [ids[0], ids[2]])
+        XCTAssertEqual(clock.sleeps, InstanceLookup.retryDelays)
+        // Five batch attempts, then the batch without the id EC2 named, then the write.
+        XCTAssertEqual(ec2.calls.count, 5 + 1 + 1)
+        XCTAssertEqual(ec2.calls[5], .describeIds([ids[0], ids[2]]))
+    }
+
+    func testMissingInstanceUnnamedByEC2FallsBackToOneByOne() throws {
+        let ids = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
+        ec2.instances[ids[1]] = TestData.instance(ids[1], createdBy: "alice")
+        ec2.namesMissingIds = false
+        let result = try makeTagger().handle(event: TestData.runInstances(ids: ids), deadline: deadline)
+        XCTAssertEqual(result.skipped, [SkippedInstance(instanceId: ids[0], reason: "instance not found")])
+        XCTAssertEqual(result.tagged.map(\.instanceId), [ids[1]])
+        XCTAssertEqual(Array(ec2.calls[5...6]), [.describeIds([ids[0]]), .describeIds([ids[1]])])
+    }
+
+    func testNotFoundRetriesStopBeforeTheDeadline() throws {
+        let result = try makeTagger().handle(event: TestData.runInstances(ids: [one]), deadline: clock.now.addingTimeInterval(0.5))
+        XCTAssertEqual(clock.sleeps, [0.2], "a 0.4 s wait would pass the deadline")
+        XCTAssertEqual(result.skipped, [SkippedInstance(instanceId: one, reason: "instance not found")])
+    }
+
+    func testDryRunSendsDryRunWritesAndSaysSo() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "tim.malone@example.org")
+        let result = try makeTagger().handle(event: TestData.sample("run-instances-one.json"), deadline: deadline, dryRun: true)
+        XCTAssertEqual(ec2.writes, [.createTags([one], [Tag(key: "AwsUserId", value: value)], dryRun: true)])
+        XCTAssertNil(ec2.instances[one]?.tags["AwsUserId"])
+        XCTAssertTrue(result.json.hasSuffix(#""skipped":[],"dryRun":true}"#), result.json)
+    }
+
+    func testIgnoredEventsMakeNoCallsAtAll() throws {
+        let tagger = makeTagger(TestData.configuration(trustedLaunchers: ["arn:aws:iam::111122223333:role/swb-LaunchConstraint"]))
+        let ignored = [
+            try TestData.sample("run-instances-failed.json"),
+            try TestData.envelope(TestData.record("ct-eks-nodegroup-slr-dryrun-failed-panther")),
+            TestData.createTags(resourceIds: [one], tags: [("AwsUserId", "x")]),
+            TestData.runInstances(ids: [one], launcher: TestData.userLauncher()),
+            try TestData.envelope(TestData.record("ct-root-two-instances-c7n")),
+        ]
+        for event in ignored {
+            let result = try tagger.handle(event: event, deadline: deadline)
+            XCTAssertNotNil(result.ignored)
+            XCTAssertTrue(result.json.hasPrefix(#"{"tagged":[],"unchanged":[],"skipped":[],"ignored":""#), result.json)
+        }
+        XCTAssertEqual(ec2.calls, [])
+        XCTAssertEqual(iamMade + ec2Regions.count, 0, "no client is even made")
+    }
+
+    func testSelfServiceLaunchIsTaggedWithTheLaunchersId() throws {
+        let id = "i-0123456789abcdef3"
+        ec2.instances[id] = TestData.instance(id)
+        let result = try makeTagger().handle(event: TestData.sample("run-instances-self-service.json"), deadline: deadline)
+        XCTAssertEqual(result.tagged, [TaggedInstance(instanceId: id, value: "AROAEXAMPLEID1234567:tim.malone@example.org")])
+    }
+
+    func testRoleIdFromConfigurationSkipsGetRole() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "alice")
+        let result = try makeTagger(TestData.configuration(roleId: "AROAFROMCONFIG000001")).handle(
+            event: TestData.runInstances(ids: [one]), deadline: deadline)
+        XCTAssertEqual(result.tagged, [TaggedInstance(instanceId: one, value: "AROAFROMCONFIG000001:alice")])
+        XCTAssertEqual(iamMade, 0)
+    }
+
+    func testInvalidRoleIdFromIAMIsAnErrorNotATag() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "alice")
+        iam.role.roleId = "AROAbad:id"
+        XCTAssertThrowsError(try makeTagger().handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.errorType, "InvalidResponse")
+            XCTAssertEqual((error as? TaggerError)?.kind, .aws)
+        }
+        XCTAssertEqual(ec2.writes, [])
+    }
+
+    func testAWSFailuresKeepTheirCode() throws {
+        iam.failure = AWSError(code: "AccessDenied", message: "not authorized to perform: iam:GetRole", httpStatus: 403, operation: "iam:GetRole")
+        XCTAssertThrowsError(try makeTagger().handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.errorType, "AccessDenied")
+            XCTAssertEqual((error as? TaggerError)?.message, "iam:GetRole: AccessDenied: not authorized to perform: iam:GetRole (HTTP 403)")
+        }
+        iam.failure = nil
+        ec2.failure = AWSError(code: AWSError.deadlineExceeded, message: "no time left", operation: "ec2:DescribeInstances")
+        XCTAssertThrowsError(try makeTagger().handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.errorType, "DeadlineExceeded")
+        }
+    }
+
+    func testClientFactoryErrorsAreConfigurationErrors() {
+        let tagger = Tagger(configuration: TestData.configuration(), clock: clock, iam: { self.iam }, ec2: { _ in
+            throw ConfigurationError(setting: "AWS_ENDPOINT_URL_EC2", problem: "'ftp://x' must start with https:// or http://")
+        })
+        XCTAssertThrowsError(try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.errorType, "Configuration")
+            XCTAssertEqual((error as? TaggerError)?.message, "AWS_ENDPOINT_URL_EC2: 'ftp://x' must start with https:// or http://")
+        }
+    }
+
+    func testInvalidEventIsAnError() {
+        XCTAssertThrowsError(try makeTagger().handle(event: Data("not json".utf8), deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.kind, .invalidEvent)
+        }
+        XCTAssertEqual(ec2.calls, [])
+    }
+
+    // MARK: reconcile
+
+    func testReconcileFixesMissingAndStaleTagsInPages() throws {
+        ec2.instances = [
+            "i-0000000a": TestData.instance("i-0000000a", createdBy: "alice"),
+            "i-0000000b": TestData.instance("i-0000000b", createdBy: "alice", userId: "AROAEXAMPLEID1234567:alice"),
+            "i-0000000c": TestData.instance("i-0000000c", createdBy: "bob", userId: "AROAEXAMPLEID1234567:alice", state: "stopped"),
+            "i-0000000d": TestData.instance("i-0000000d", createdBy: "bad name"),
+            "i-0000000e": TestData.instance("i-0000000e", createdBy: "alice", state: "terminated"),
+            "i-0000000f": TestData.instance("i-0000000f"),
+        ]
+        let result = try makeTagger().handle(event: TestData.sample("scheduled.json"), deadline: deadline)
+        XCTAssertEqual(ec2.calls, [
+            .describeFilters([Filter(name: "tag-key", values: ["CreatedBy"]),
+                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: 1000),
+            .createTags(["i-0000000a"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false),
+            .createTags(["i-0000000c"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:bob")], dryRun: false),
+        ])
+        XCTAssertEqual(result.json, """
+            {"tagged":[{"instanceId":"i-0000000a","value":"AROAEXAMPLEID1234567:alice"},{"instanceId":"i-0000000c","value":"AROAEXAMPLEID1234567:bob"}],\
+            "unchanged":[{"instanceId":"i-0000000b","value":"AROAEXAMPLEID1234567:alice"}],\
+            "skipped":[{"instanceId":"i-0000000d","reason":"CreatedBy is not a valid role session name ([\\\\w+=,.@-]{2,64}, ASCII only)"}]}
+            """)
+    }
+
+    func testReconcileBatchesWritesByAThousand() throws {
+        for index in 0..<2500 {
+            let id = String(format: "i-%017x", index)
+            ec2.instances[id] = TestData.instance(id, createdBy: index % 2 == 0 ? "alice" : "bob")
+        }
+        ec2.pageSize = 1000
+        let result = try makeTagger().reconcile(deadline: deadline)
+        XCTAssertEqual(result.tagged.count, 2500)
+        let batches = ec2.writes.map { call -> (Int, String) in
+            guard case .createTags(let ids, let tags, _) = call else { return (0, "") }
+            return (ids.count, tags[0].value)
+        }
+        XCTAssertEqual(batches.map(\.0), [1000, 250, 1000, 250])
+        XCTAssertEqual(batches.map(\.1), ["AROAEXAMPLEID1234567:alice", "AROAEXAMPLEID1234567:alice",
+                                          "AROAEXAMPLEID1234567:bob", "AROAEXAMPLEID1234567:bob"])
+        // A second sweep finds everything right.
+        XCTAssertEqual(try makeTagger().reconcile(deadline: deadline).unchanged.count, 2500)
+    }
+}
