@@ -231,7 +231,7 @@ struct XMLParser {
     }
 
     private func declaredEncoding(in range: Range<Int>) -> String? {
-        guard var index = find(Self.encodingKeyword, from: range.lowerBound), index < range.upperBound else { return nil }
+        guard var index = find(Self.encodingKeyword, from: range.lowerBound, before: range.upperBound) else { return nil }
         index += Self.encodingKeyword.count
         while index < range.upperBound, XMLCharacters.isWhitespace(bytes[index]) || bytes[index] == UInt8(ascii: "=") { index += 1 }
         guard index < range.upperBound else { return "" }
@@ -274,11 +274,13 @@ struct XMLParser {
         bytes.count - position >= literal.count && bytes[position..<(position + literal.count)].elementsEqual(literal)
     }
 
-    /// Index of the first occurrence of `literal` at or after `start`.
-    private func find(_ literal: [UInt8], from start: Int) -> Int? {
+    /// Index of the first occurrence of `literal` that starts at or after `start`
+    /// and ends by `end` (the end of the document unless given).
+    private func find(_ literal: [UInt8], from start: Int, before end: Int? = nil) -> Int? {
+        let end = end ?? bytes.count
         var index = start
-        while index + literal.count <= bytes.count {
-            guard let candidate = bytes[index...(bytes.count - literal.count)].firstIndex(of: literal[0]) else { return nil }
+        while index + literal.count <= end {
+            guard let candidate = bytes[index...(end - literal.count)].firstIndex(of: literal[0]) else { return nil }
             if bytes[candidate..<(candidate + literal.count)].elementsEqual(literal) { return candidate }
             index = candidate + 1
         }
