@@ -182,11 +182,64 @@ final class XMLReaderRefusalTests: XCTestCase {
         assertRefused(children(100), .tooManyElements, limits: limits)
     }
 
+    /// Thousands of corrupted variants of a real-shaped body: each must parse or
+    /// throw an XMLError pointing inside the document, never trap or hang.
+    func testCorruptedDocumentsNeverCrash() {
+        let original = Array("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+                <requestId>8f7724cf-496f-496e-8fe3-example</requestId>
+                <reservationSet><item><instancesSet><item a='1' b="2">
+                    <instanceId>i-1</instanceId><!-- c --><tagSet><item><key>K</key><value>&lt;&#233;&#x1F600;<![CDATA[]]]]></value></item></tagSet>
+                    <name>Malöne</name><empty/>
+                </item></instancesSet></item></reservationSet>
+                <nextToken>a/b+c=</nextToken>
+            </DescribeInstancesResponse>
+            """.utf8)
+        let interesting = Array("<>/&;#x!-[]?='\"\n ".utf8) + [0x00, 0x80, 0xC3, 0xED, 0xFF]
+        var random = SplitMix64(seed: 0x5EED)
+        var parsed = 0
+        for _ in 0..<5000 {
+            var bytes = original
+            for _ in 0..<(1 + random.next(below: 4)) {
+                let index = random.next(below: bytes.count)
+                switch random.next(below: 4) {
+                case 0: bytes[index] = interesting[random.next(below: interesting.count)]
+                case 1: bytes.insert(interesting[random.next(below: interesting.count)], at: index)
+                case 2: bytes.removeSubrange(index..<min(bytes.count, index + 1 + random.next(below: 8)))
+                default: bytes.insert(contentsOf: bytes[index..<min(bytes.count, index + random.next(below: 16))], at: random.next(below: bytes.count))
+                }
+                if bytes.isEmpty { bytes = original }
+            }
+            do {
+                _ = try XMLReader.parse(bytes)
+                parsed += 1
+            } catch {
+                XCTAssertTrue((0...bytes.count).contains(error.offset), error.description)
+            }
+        }
+        XCTAssertLessThan(parsed, 5000, "corruption must be noticed sometimes")
+    }
+
     func testErrorsSayWhereAndWhat() {
         XCTAssertThrowsError(try XMLReader.parse(Array("<a><b></c></a>".utf8))) {
             let error = $0 as! XMLError
             XCTAssertEqual(error.offset, 6)
             XCTAssertEqual(error.description, "invalid XML at byte 6: </c> does not close <b>")
         }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing case can be replayed.
+private struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(below bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
