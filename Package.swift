@@ -15,6 +15,7 @@ let package = Package(
         .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto"]),
         .target(name: "EC2", dependencies: ["AWSClient"]),
         .target(name: "IAM", dependencies: ["AWSClient"]),
+        .target(name: "STS", dependencies: ["AWSClient"]),
         .target(name: "LambdaRuntime", dependencies: ["AWSClient"]),
         .target(name: "Tagger", dependencies: ["AWSClient", "EC2", "IAM"]),
         .executableTarget(name: "aws-userid-tagger", dependencies: ["Tagger", "LambdaRuntime"]),
@@ -23,6 +24,7 @@ let package = Package(
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EC2Tests", dependencies: ["EC2", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "STSTests", dependencies: ["STS", "AWSTestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "TaggerTests", dependencies: ["Tagger", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         // Our clients against an auth-enabled moto (started by the test itself).
