@@ -15,8 +15,8 @@ final class EventActionTests: XCTestCase {
         XCTAssertEqual(request.launcher?.sessionContext?.sessionIssuer?.userName, "swb-LaunchConstraint")
     }
 
-    func testScheduledEventReconcilesTheConfiguredRegion() throws {
-        XCTAssertEqual(try action(TestData.sample("scheduled.json")), .reconcile(region: "us-east-1"))
+    func testScheduledEventReconciles() throws {
+        XCTAssertEqual(try action(TestData.sample("scheduled.json")), .reconcile)
     }
 
     func testRegionThatIsNotARegionIsRejected() {

@@ -194,4 +194,11 @@ final class EventDecodingTests: XCTestCase {
         XCTAssertEqual(try record(of: decode(data))?.call,
                        .createTags(instanceIds: ["i-0123456789abcdef0"], tags: [Tag(key: "CreatedBy", value: "jürgen@例え.jp")]))
     }
+
+    func testDeepNestingIsRefusedNotACrash() {
+        let depth = 100_000
+        let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        let data = Data(#"{"eventSource":"ec2.amazonaws.com","eventName":"X","extra":\#(nested)}"#.utf8)
+        assertInvalid(data, mentions: "not valid JSON")
+    }
 }

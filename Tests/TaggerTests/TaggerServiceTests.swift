@@ -197,7 +197,9 @@ final class TaggerServiceTests: XCTestCase {
             "i-0000000e": TestData.instance("i-0000000e", createdBy: "alice", state: "terminated"),
             "i-0000000f": TestData.instance("i-0000000f"),
         ]
-        let result = try makeTagger().handle(event: TestData.sample("scheduled.json"), deadline: deadline)
+        // The schedule's own region is not used: the sweep covers the function's region.
+        let result = try makeTagger(TestData.configuration(region: "eu-west-1")).handle(event: TestData.sample("scheduled.json"), deadline: deadline)
+        XCTAssertEqual(ec2Regions, ["eu-west-1"])
         XCTAssertEqual(ec2.calls, [
             .describeFilters([Filter(name: "tag-key", values: ["CreatedBy"]),
                               Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: 1000),
@@ -228,5 +230,14 @@ final class TaggerServiceTests: XCTestCase {
                                           "AROAEXAMPLEID1234567:bob", "AROAEXAMPLEID1234567:bob"])
         // A second sweep finds everything right.
         XCTAssertEqual(try makeTagger().reconcile(deadline: deadline).unchanged.count, 2500)
+    }
+
+    func testReconcileOfAnotherRegion() throws {
+        _ = try makeTagger().reconcile(region: "ap-southeast-5", deadline: deadline)
+        XCTAssertEqual(ec2Regions, ["ap-southeast-5"])
+        XCTAssertThrowsError(try makeTagger().reconcile(region: "us-east-1.evil.com", deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.message, "region: 'us-east-1.evil.com' is not an AWS region name")
+        }
+        XCTAssertEqual(ec2Regions, ["ap-southeast-5"])
     }
 }

@@ -2,7 +2,8 @@ import AWSClient
 
 /// What one event asks the tagger to do once the configuration is applied.
 public enum EventAction: Sendable, Equatable {
-    case reconcile(region: String)
+    /// Sweep the configured region.
+    case reconcile
     case tag(TagRequest)
     /// Success without any AWS call.
     case ignore(reason: String)
@@ -25,7 +26,7 @@ extension TaggerConfiguration {
     public func action(for event: TaggerEvent) throws(TaggerError) -> EventAction {
         let record: CloudTrailRecord
         switch event {
-        case .scheduled: return .reconcile(region: region)
+        case .scheduled: return .reconcile
         case .ignored(let reason): return .ignore(reason: reason)
         case .apiCall(let apiCall): record = apiCall
         }

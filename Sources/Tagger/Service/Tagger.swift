@@ -38,15 +38,20 @@ public final class Tagger {
     public func handle(event: Data, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
         switch try configuration.action(for: TaggerEvent.decode(event)) {
         case .ignore(let reason): TaggingResult(ignored: reason, dryRun: dryRun)
-        case .reconcile(let region): try reconcile(region: region, deadline: deadline, dryRun: dryRun)
+        case .reconcile: try reconcile(deadline: deadline, dryRun: dryRun)
         case .tag(let request): try tag(request, deadline: deadline, dryRun: dryRun)
         }
     }
 
-    /// Sweeps `region` (by default `AWS_REGION`): every pending, running,
-    /// stopping or stopped instance carrying the source tag gets the right value.
+    /// Sweeps `region` (by default `AWS_REGION`, the only region a scheduled
+    /// event sweeps): every pending, running, stopping or stopped instance
+    /// carrying the source tag gets the right value, in batches of at most
+    /// 1,000 instances per CreateTags.
     public func reconcile(region: String? = nil, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
         let region = region ?? configuration.region
+        guard Region.isValid(region) else {
+            throw .configuration(ConfigurationError(setting: "region", problem: "\(quoted(region)) is not an AWS region name"))
+        }
         let roleId = try userRoleId(deadline: deadline)
         let ec2 = try client(for: region)
         var instances: [Instance] = []

@@ -6,9 +6,9 @@ enum TestData {
     static let roleId = "AROAEXAMPLEID1234567"
     static let roleName = "Okta-ServiceWorkbenchUser"
 
-    static func configuration(trustedLaunchers: [String] = [], roleId: String? = nil) -> TaggerConfiguration {
+    static func configuration(trustedLaunchers: [String] = [], roleId: String? = nil, region: String = "us-east-1") -> TaggerConfiguration {
         TaggerConfiguration(roleName: roleName, roleId: roleId, trustedLaunchers: trustedLaunchers.compactMap(ARNPattern.init),
-                            region: "us-east-1")
+                            region: region)
     }
 
     static func instance(_ id: String, createdBy: String? = nil, userId: String? = nil, state: String = "running") -> Instance {
