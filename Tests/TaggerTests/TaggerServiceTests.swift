@@ -50,6 +50,14 @@ final class TaggerServiceTests: XCTestCase {
         XCTAssertEqual(result.tagged.map(\.instanceId), ids)
     }
 
+    func testAThousandInstanceLaunchIsStillTwoCalls() throws {
+        let ids = (0..<1000).map { String(format: "i-%017x", $0) }
+        for id in ids { ec2.instances[id] = TestData.instance(id, createdBy: "alice") }
+        let result = try makeTagger(TestData.configuration(roleId: TestData.roleId)).handle(event: TestData.runInstances(ids: ids), deadline: deadline)
+        XCTAssertEqual(ec2.calls, [.describeIds(ids), .createTags(ids, [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false)])
+        XCTAssertEqual(result.tagged.count, 1000)
+    }
+
     func testReplayWritesNothing() throws {
         ec2.instances[one] = TestData.instance(one, createdBy: "tim.malone@example.org")
         let tagger = makeTagger()
