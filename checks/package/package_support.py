@@ -1,0 +1,168 @@
+"""Fixtures and helpers for the checks of the Lambda package (dist/function.zip).
+
+Not a conftest.py: checks/conftest.py is imported as `conftest` by other
+checks, and a second module of that name would shadow it.
+
+The zip is built by `make package`; these checks never build it themselves
+(a release build with a static libcurl takes minutes). Without a zip they
+skip, unless AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 (set by `make package-check`),
+where a missing zip fails.
+"""
+import os
+import select
+import signal
+import socket
+import ssl
+import subprocess
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+RUNNER = ROOT / "scripts" / "empty-root-run.sh"
+
+
+@pytest.fixture(scope="session")
+def package_zip():
+    path = Path(os.environ.get("AWS_USERID_TAGGER_PACKAGE", ROOT / "dist" / "function.zip"))
+    if not path.exists():
+        message = f"{path} does not exist: run `make package` first"
+        if os.environ.get("AWS_USERID_TAGGER_REQUIRE_PACKAGE") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def unpacked(package_zip, tmp_path_factory):
+    """The zip's files, unpacked with their modes (zipfile ignores them)."""
+    target = tmp_path_factory.mktemp("function")
+    with zipfile.ZipFile(package_zip) as archive:
+        for info in archive.infolist():
+            archive.extract(info, target)
+            mode = info.external_attr >> 16
+            if mode:
+                os.chmod(target / info.filename, mode & 0o7777)
+    return target
+
+
+@pytest.fixture(scope="session")
+def needs_root():
+    if os.geteuid() != 0:
+        pytest.skip("the empty root needs root (mount namespace, chroot)")
+
+
+class EmptyRootProcess:
+    """scripts/empty-root-run.sh running the zip's bootstrap; stop() ends it."""
+
+    def __init__(self, zip_path, env, args=(), stdin=None, runner_env=None):
+        words = [f"{name}={value}" for name, value in env.items()]
+        self.process = subprocess.Popen(
+            [str(RUNNER), str(zip_path), "--", *words, *args],
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=dict(os.environ, **(runner_env or {})))
+        self._stdin = stdin
+
+    def communicate(self, timeout=60):
+        out, err = self.process.communicate(self._stdin, timeout=timeout)
+        return self.process.returncode, out.decode(), err.decode()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # the runner kills the function
+        out, err = self.process.communicate(timeout=30)
+        return out.decode(), err.decode()
+
+
+@pytest.fixture
+def empty_root(package_zip, needs_root):
+    started = []
+
+    def run(env, args=(), stdin=None, runner_env=None):
+        process = EmptyRootProcess(package_zip, env, args, stdin, runner_env)
+        started.append(process)
+        return process
+
+    yield run
+    for process in started:
+        process.stop()
+
+
+class ThrowawayCA:
+    """A throw-away CA and a server certificate for 127.0.0.1 (openssl CLI)."""
+
+    def __init__(self, directory: Path):
+        self.ca_pem, self.cert_pem, self.key_pem = directory / "ca.pem", directory / "server.pem", directory / "server.key"
+        ca_key, csr, ext = directory / "ca.key", directory / "server.csr", directory / "server.ext"
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+        def openssl(*args):
+            subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+        openssl("req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(self.ca_pem), "-days", "2",
+                "-subj", "/CN=aws-userid-tagger test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+        openssl("req", *ec, "-keyout", str(self.key_pem), "-out", str(csr), "-subj", "/CN=127.0.0.1")
+        ext.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+        openssl("x509", "-req", "-in", str(csr), "-CA", str(self.ca_pem), "-CAkey", str(ca_key), "-CAcreateserial",
+                "-out", str(self.cert_pem), "-days", "2", "-extfile", str(ext))
+
+
+class TLSRelay:
+    """HTTPS on 127.0.0.1 in front of a plain HTTP server (the recording proxy):
+    terminates TLS with the test CA's certificate and relays bytes unchanged,
+    counting the handshakes that succeeded and the ones the client refused."""
+
+    def __init__(self, upstream_port: int, ca: ThrowawayCA):
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._context.load_cert_chain(ca.cert_pem, ca.key_pem)
+        self._upstream_port = upstream_port
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"https://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.handshakes = 0
+        self.failed_handshakes: list[str] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(conn,), daemon=True).start()
+
+    def _relay(self, conn):
+        conn.settimeout(30)
+        try:
+            tls = self._context.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError) as error:
+            with self._lock:
+                self.failed_handshakes.append(str(error))
+            conn.close()
+            return
+        with self._lock:
+            self.handshakes += 1
+        upstream = socket.create_connection(("127.0.0.1", self._upstream_port))
+        try:  # one thread per connection, so the SSL object is never used concurrently
+            while True:
+                ready = [tls] if tls.pending() else select.select([tls, upstream], [], [], 30)[0]
+                if not ready:
+                    return
+                for source, sink in ((tls, upstream), (upstream, tls)):
+                    if source in ready:
+                        data = source.recv(65536)
+                        if not data:
+                            return
+                        sink.sendall(data)
+        except OSError:
+            return
+        finally:
+            upstream.close()
+            tls.close()
+
+    def stop(self):
+        self._listener.close()

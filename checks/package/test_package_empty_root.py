@@ -1,0 +1,86 @@
+"""dist/function.zip run the way provided.al2023 runs it: unpacked at
+/var/task of an otherwise empty root (a CA bundle at Amazon Linux's path,
+/tmp, /proc; no /lib, no /usr, no shell unless bootstrap is a script), as the
+sandbox user, against a local Runtime API and auth-enabled moto."""
+import json
+
+import events
+import pytest
+from conftest import USERS_ROLE, launch, tags_of
+from package_support import (ThrowawayCA, TLSRelay, empty_root, needs_root, package_zip,  # noqa: F401 (fixtures)
+                             unpacked)
+from runtime_api import RuntimeAPIServer
+
+
+def aws_env(moto, endpoint, **extra):
+    """Only what the function needs: the root's environment is Lambda's, not the host's."""
+    env = {"AWS_ACCESS_KEY_ID": moto.access_key_id, "AWS_SECRET_ACCESS_KEY": moto.secret_access_key,
+           "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint, "ROLE_NAME": USERS_ROLE}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def throwaway_ca(tmp_path_factory):
+    return ThrowawayCA(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def https_proxy(proxy, throwaway_ca):
+    relay = TLSRelay(int(proxy.endpoint.rsplit(":", 1)[1]), throwaway_ca)
+    yield relay
+    relay.stop()
+
+
+def test_version_runs_with_nothing_but_the_zip(empty_root):
+    status, out, err = empty_root({}, ["--version"]).communicate()
+    assert status == 0, err
+    assert out.startswith("aws-userid-tagger "), out
+
+
+def test_runtime_api_loop_tags_a_launch_reports_a_bad_event_and_goes_on(empty_root, moto, proxy, users_role):
+    ids = launch(moto, 2, created_by="tim.malone@example.org")
+    later = launch(moto, 1, created_by="ada@example.org")
+    with RuntimeAPIServer() as api:
+        function = empty_root(aws_env(moto, proxy.endpoint, AWS_LAMBDA_RUNTIME_API=api.address))
+        launch_id = api.enqueue(events.run_instances(ids))
+        bad_id = api.enqueue(b"this is not an event")
+        later_id = api.enqueue(events.run_instances(later))
+        results = api.wait_for_results(3, timeout=30, process=function.process)
+        out, err = function.stop()
+    by_id = {result.request_id: result for result in results}
+    value = f"{users_role['RoleId']}:tim.malone@example.org"
+    assert by_id[launch_id].kind == "response", (by_id[launch_id].body, err)
+    assert by_id[launch_id].json()["tagged"] == [{"instanceId": i, "value": value} for i in ids]
+    assert by_id[bad_id].kind == "error" and by_id[bad_id].error_type == "InvalidEvent", by_id[bad_id].body
+    assert by_id[later_id].kind == "response", by_id[later_id].body
+    assert [t["instanceId"] for t in by_id[later_id].json()["tagged"]] == later
+    assert all(tags_of(moto, i)["AwsUserId"] == value for i in ids)
+    assert tags_of(moto, later[0])["AwsUserId"] == f"{users_role['RoleId']}:ada@example.org"
+    assert proxy.actions().count("iam:GetRole") == 1, "one container, one GetRole"
+
+
+def test_https_verified_against_the_bundle_at_amazon_linux_path(empty_root, moto, https_proxy, throwaway_ca,
+                                                               users_role):
+    ids = launch(moto, 1, created_by="grace")
+    function = empty_root(aws_env(moto, https_proxy.endpoint), ["invoke", "--event", "-"],
+                          stdin=json.dumps(events.run_instances(ids)).encode(),
+                          runner_env={"SSL_CERT_FILE": str(throwaway_ca.ca_pem)})  # becomes the root's bundle
+    status, out, err = function.communicate()
+    assert status == 0, err
+    assert json.loads(out)["tagged"] == [{"instanceId": ids[0], "value": f"{users_role['RoleId']}:grace"}]
+    assert https_proxy.handshakes >= 1 and https_proxy.failed_handshakes == []
+
+
+def test_https_to_an_untrusted_server_fails_cleanly_and_writes_nothing(empty_root, moto, https_proxy, proxy):
+    ids = launch(moto, 1, created_by="mallory")
+    # The root's bundle is the host's public CAs: they do not trust the test CA.
+    function = empty_root(aws_env(moto, https_proxy.endpoint, AWS_MAX_ATTEMPTS="1"), ["invoke", "--event", "-"],
+                          stdin=json.dumps(events.run_instances(ids)).encode(),
+                          runner_env={"SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"})
+    status, out, err = function.communicate()
+    assert status == 1, (out, err)
+    assert "certificate" in err, err
+    assert https_proxy.handshakes == 0 and https_proxy.failed_handshakes, "the client must refuse the certificate"
+    assert proxy.calls == [], "nothing may reach AWS over an unverified connection"
+    assert "AwsUserId" not in tags_of(moto, ids[0])
