@@ -52,7 +52,8 @@ public struct TaggerConfiguration: Sendable, Equatable {
         let target = value("TARGET_TAG_KEY") ?? Self.defaultTargetTagKey
         try Self.validateTagKey(source, setting: "SOURCE_TAG_KEY")
         try Self.validateTagKey(target, setting: "TARGET_TAG_KEY")
-        if target.hasPrefix("aws:") {
+        // AWS reserves the prefix in any letter case.
+        if target.lowercased().hasPrefix("aws:") {
             throw ConfigurationError(setting: "TARGET_TAG_KEY", problem: "\(quoted(target)) uses the reserved aws: prefix")
         }
         if source == target {
@@ -62,7 +63,7 @@ public struct TaggerConfiguration: Sendable, Equatable {
         var launchers: [ARNPattern] = []
         if let list = value("TRUSTED_LAUNCHERS") {
             for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
-                let text = String(entry.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+                let text = String(entry.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
                 guard let pattern = ARNPattern(text) else {
                     throw ConfigurationError(setting: "TRUSTED_LAUNCHERS",
                                              problem: text.isEmpty ? "has an empty entry" : "\(quoted(text)) is not an ARN pattern (arn:… with * wildcards, at most 2048 characters)")

@@ -26,7 +26,7 @@ final class ConfigurationTests: XCTestCase {
     func testEverySetting() throws {
         let configuration = try TaggerConfiguration(environment: [
             "ROLE_ID": "AROAEXAMPLEID1234567", "SOURCE_TAG_KEY": "Owner", "TARGET_TAG_KEY": "SsmUser",
-            "TRUSTED_LAUNCHERS": "arn:aws:iam::111122223333:role/swb-*, arn:aws:sts::111122223333:assumed-role/Ops/*",
+            "TRUSTED_LAUNCHERS": "arn:aws:iam::111122223333:role/swb-*,\t arn:aws:sts::111122223333:assumed-role/Ops/* ",
             "AWS_DEFAULT_REGION": "cn-north-1",
         ])
         XCTAssertNil(configuration.roleName)
@@ -59,6 +59,7 @@ final class ConfigurationTests: XCTestCase {
         assertRejected(["TARGET_TAG_KEY": "CreatedBy"], setting: "TARGET_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
         assertRejected(["SOURCE_TAG_KEY": "AwsUserId"], setting: "TARGET_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
         assertRejected(["TARGET_TAG_KEY": "aws:userid"], setting: "TARGET_TAG_KEY", mentions: "reserved aws: prefix")
+        assertRejected(["TARGET_TAG_KEY": "AWS:userid"], setting: "TARGET_TAG_KEY", mentions: "reserved aws: prefix")
         assertRejected(["TARGET_TAG_KEY": String(repeating: "k", count: 129)], setting: "TARGET_TAG_KEY", mentions: "not a tag key")
         assertRejected(["SOURCE_TAG_KEY": "Created\nBy"], setting: "SOURCE_TAG_KEY", mentions: "'Created?By' is not a tag key")
     }
