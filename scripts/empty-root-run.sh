@@ -33,8 +33,10 @@ if [ $# -gt 0 ]; then
     shift
 fi
 [ "$(id -u)" = 0 ] || die "needs root: it makes a mount namespace and chroots"
-for tool in unshare unzip python3 mount; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y util-linux unzip python3 mount)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+"$here/ensure-system-deps.sh" unzip ca-certificates >&2
+for tool in unshare unzip python3 mount readelf; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y util-linux unzip python3 mount binutils)"
 done
 
 # Lambda's own variables for a custom runtime (the documented defaults);
@@ -76,6 +78,7 @@ chmod 0644 "$newroot/etc/pki/tls/certs/ca-bundle.crt"
 [ -f "$newroot/var/task/bootstrap" ] || die "$zip_path has no bootstrap at its root"
 
 if [ "$(head -c 2 "$newroot/var/task/bootstrap")" = '#!' ]; then
+    "$here/ensure-system-deps.sh" busybox-static >&2
     busybox="$(command -v busybox || true)"
     if [ -z "$busybox" ] || readelf -l "$busybox" 2>/dev/null | grep -q 'Requesting program interpreter'; then
         die "bootstrap is a script: needs a static /bin/sh; apt-get install -y busybox-static"

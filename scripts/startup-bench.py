@@ -145,9 +145,9 @@ def describe(status: int) -> str:
 def stop(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass  # already reaped
 
 
 def time_to_next(variant: Variant, listener: socket.socket, timeout: float) -> float:
@@ -255,10 +255,7 @@ def in_namespace(options) -> int:
             variants.insert(0, Variant("floor: static busybox wget", floor_root,
                                        ["/bench/busybox", "wget", "-q", "-O", "/tmp/next",
                                         f"http://{address}{NEXT_PATH.decode()}"], {}))
-        for _ in range(options.warmup):
-            for variant in variants:
-                time_to_next(variant, listener, options.timeout) if options.until == "next" else time_to_exit(variant)
-        for _ in range(options.runs):
+        for round_ in range(options.warmup + options.runs):
             order = variants[:]
             random.shuffle(order)
             for variant in order:
@@ -269,7 +266,8 @@ def in_namespace(options) -> int:
                     log = os.path.join(variant.root, "tmp/stdout")
                     output = open(log, errors="replace").read()[-2000:] if os.path.exists(log) else ""
                     fail(f"{variant.label}: {error}\n{output}")
-                variant.times_ms.append(elapsed)
+                if round_ >= options.warmup:
+                    variant.times_ms.append(elapsed)
         if options.until == "next" and options.rss_runs:
             event = open(options.event, "rb").read() if options.event else json.dumps(IGNORED_EVENT).encode()
             for variant in variants[1:]:
@@ -326,8 +324,10 @@ def main() -> int:
     for spec in options.zips:
         if not os.path.isfile(spec.partition("=")[0]):
             fail(f"no such zip: {spec.partition('=')[0]} (make package writes dist/function.zip)")
-    if options.until == "next" and not shutil.which("busybox"):
-        fail("busybox is not installed (apt-get install -y busybox-static): it is the floor measurement")
+    if options.until == "next":  # a static busybox wget is the floor measurement
+        subprocess.run([os.path.join(HERE, "ensure-system-deps.sh"), "busybox-static"], check=True)
+        if not shutil.which("busybox"):
+            fail("busybox is not installed (apt-get install -y busybox-static)")
     if os.environ.get("STARTUP_BENCH_IN_NAMESPACE") == "1":
         return in_namespace(options)
     # Re-run inside a private mount namespace, so the mounts vanish with it.
