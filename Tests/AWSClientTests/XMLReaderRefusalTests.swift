@@ -221,6 +221,15 @@ final class XMLReaderRefusalTests: XCTestCase {
         XCTAssertLessThan(parsed, 5000, "corruption must be noticed sometimes")
     }
 
+    func testErrorsQuoteAtMostAShortPieceOfTheDocument() {
+        let long = String(repeating: "n", count: 100_000)
+        for text in ["<\(long)></x>", "<x></\(long)>", "<\(long)", "<a/><\(long)/>", "<\(long) a='1' a='2'/>", "<a:\(long)></b>"] {
+            XCTAssertThrowsError(try XMLReader.parse(Array(text.utf8))) {
+                XCTAssertLessThan(($0 as! XMLError).description.utf8.count, 300)
+            }
+        }
+    }
+
     func testErrorsSayWhereAndWhat() {
         XCTAssertThrowsError(try XMLReader.parse(Array("<a><b></c></a>".utf8))) {
             let error = $0 as! XMLError

@@ -45,7 +45,7 @@ struct XMLParser {
             }
         }
         if let innermost = open.last {
-            throw XMLError(.truncated, "document ends before <\(innermost.name)> is closed", offset: bytes.count)
+            throw XMLError(.truncated, "document ends before <\(Self.shown(innermost.name))> is closed", offset: bytes.count)
         }
         guard let root else { throw XMLError(.truncated, "document has no root element", offset: bytes.count) }
         return root
@@ -78,7 +78,7 @@ struct XMLParser {
         let qualifiedName = try readName()
         let name = try localName(qualifiedName)
         guard open.count > 0 || root == nil else {
-            throw XMLError(.outsideRoot, "second root element <\(name)>", offset: start)
+            throw XMLError(.outsideRoot, "second root element <\(Self.shown(name))>", offset: start)
         }
         guard open.count < limits.maxDepth else {
             throw XMLError(.tooDeep, "elements nest deeper than \(limits.maxDepth) levels", offset: start)
@@ -90,23 +90,23 @@ struct XMLParser {
         var attributes: [String: String] = [:]
         while true {
             let spaced = skipWhitespace()
-            guard position < bytes.count else { throw truncated("start tag <\(name)") }
+            guard position < bytes.count else { throw truncated("start tag <\(Self.shown(name))") }
             switch bytes[position] {
             case UInt8(ascii: ">"):
                 position += 1
                 open.append(OpenElement(name: name, qualifiedName: qualifiedName, attributes: attributes, textStart: text.count))
                 return
             case UInt8(ascii: "/"):
-                guard position + 1 < bytes.count else { throw truncated("start tag <\(name)") }
+                guard position + 1 < bytes.count else { throw truncated("start tag <\(Self.shown(name))") }
                 guard bytes[position + 1] == UInt8(ascii: ">") else {
-                    throw XMLError("expected '/>' in start tag <\(name)>", offset: position)
+                    throw XMLError("expected '/>' in start tag <\(Self.shown(name))>", offset: position)
                 }
                 position += 2
                 open.append(OpenElement(name: name, qualifiedName: qualifiedName, attributes: attributes, textStart: text.count))
                 closeInnermost()
                 return
             default:
-                guard spaced else { throw XMLError("expected whitespace, '>' or '/>' in start tag <\(name)>", offset: position) }
+                guard spaced else { throw XMLError("expected whitespace, '>' or '/>' in start tag <\(Self.shown(name))>", offset: position) }
                 try parseAttribute(into: &attributes, element: name)
             }
         }
@@ -118,19 +118,19 @@ struct XMLParser {
         let start = position
         let qualifiedName = try readName()
         skipWhitespace()
-        guard position < bytes.count else { throw truncated("start tag <\(element)") }
+        guard position < bytes.count else { throw truncated("start tag <\(Self.shown(element))") }
         guard bytes[position] == UInt8(ascii: "=") else {
-            throw XMLError("expected '=' after an attribute name in <\(element)>", offset: position)
+            throw XMLError("expected '=' after an attribute name in <\(Self.shown(element))>", offset: position)
         }
         position += 1
         skipWhitespace()
-        guard position < bytes.count else { throw truncated("start tag <\(element)") }
+        guard position < bytes.count else { throw truncated("start tag <\(Self.shown(element))") }
         let quote = bytes[position]
         guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
-            throw XMLError("attribute values in <\(element)> must be quoted", offset: position)
+            throw XMLError("attribute values in <\(Self.shown(element))> must be quoted", offset: position)
         }
         let valueStart = position + 1
-        guard let valueEnd = bytes[valueStart...].firstIndex(of: quote) else { throw truncated("attribute value in <\(element)>") }
+        guard let valueEnd = bytes[valueStart...].firstIndex(of: quote) else { throw truncated("attribute value in <\(Self.shown(element))>") }
         if let lessThan = bytes[valueStart..<valueEnd].firstIndex(of: UInt8(ascii: "<")) {
             throw XMLError("'<' is not allowed in an attribute value", offset: lessThan)
         }
@@ -141,7 +141,7 @@ struct XMLParser {
         try XMLText.append(bytes, valueStart..<valueEnd, mode: .attributeValue, to: &value)
         let name = try localName(qualifiedName)
         guard attributes.updateValue(String(decoding: value, as: UTF8.self), forKey: name) == nil else {
-            throw XMLError("attribute '\(name)' appears twice in <\(element)>", offset: start)
+            throw XMLError("attribute '\(Self.shown(name))' appears twice in <\(Self.shown(element))>", offset: start)
         }
     }
 
@@ -154,12 +154,12 @@ struct XMLParser {
         guard bytes[position] == UInt8(ascii: ">") else { throw XMLError("expected '>' to finish an end tag", offset: position) }
         position += 1
         guard let innermost = open.last else {
-            throw XMLError(.outsideRoot, "end tag </\(String(decoding: bytes[qualifiedName], as: UTF8.self))> without a start tag",
+            throw XMLError(.outsideRoot, "end tag </\(Self.shown(bytes[qualifiedName]))> without a start tag",
                            offset: start)
         }
         guard bytes[qualifiedName].elementsEqual(bytes[innermost.qualifiedName]) else {
-            throw XMLError(.mismatchedTag, "</\(String(decoding: bytes[qualifiedName], as: UTF8.self))> does not close "
-                           + "<\(String(decoding: bytes[innermost.qualifiedName], as: UTF8.self))>", offset: start)
+            throw XMLError(.mismatchedTag, "</\(Self.shown(bytes[qualifiedName]))> does not close "
+                           + "<\(Self.shown(bytes[innermost.qualifiedName]))>", offset: start)
         }
         closeInnermost()
     }
@@ -258,7 +258,7 @@ struct XMLParser {
         let colon = bytes[qualifiedName].lastIndex(of: UInt8(ascii: ":"))
         let localStart = colon.map { $0 + 1 } ?? qualifiedName.lowerBound
         guard localStart < qualifiedName.upperBound, XMLCharacters.isNameStart(bytes[localStart]) else {
-            throw XMLError("'\(String(decoding: bytes[qualifiedName], as: UTF8.self))' is not a valid name", offset: qualifiedName.lowerBound)
+            throw XMLError("'\(Self.shown(bytes[qualifiedName]))' is not a valid name", offset: qualifiedName.lowerBound)
         }
         return String(decoding: bytes[localStart..<qualifiedName.upperBound], as: UTF8.self)
     }
@@ -285,6 +285,15 @@ struct XMLParser {
             index = candidate + 1
         }
         return nil
+    }
+
+    /// A name as error messages quote it: at most 64 bytes, however long the document's.
+    private static func shown(_ name: String) -> String {
+        name.utf8.count <= 64 ? name : String(decoding: name.utf8.prefix(64), as: UTF8.self) + "…"
+    }
+
+    private static func shown(_ name: ArraySlice<UInt8>) -> String {
+        shown(String(decoding: name.prefix(65), as: UTF8.self))
     }
 
     private func truncated(_ construct: String) -> XMLError {
