@@ -58,6 +58,10 @@ final class AWSErrorTests: XCTestCase {
                 + "role Okta-ServiceWorkbenchUser because no identity-based policy allows the iam:GetRole action",
              "4c0d5a8e-1f2b-4d3c-8e9f-0a1b2c3d4e5f"),
             ("aws-doc-iam-Throttling-400.xml", 400, "Throttling", "Rate exceeded", "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b"),
+            ("aws-ec2-InvalidInstanceID.NotFound-400.xml", 400, "InvalidInstanceID.NotFound",
+             "The instance ID 'i-0123456789abcdef0' does not exist", "request-id"),
+            ("aws-iam-NoSuchEntity-404.xml", 404, "NoSuchEntity", "Role No-Such-Role not found",
+             "RJFjfmbhVQzC5F0795yLi5AmPT86uyjiaguGI1Ef3mEN4r5NaSJR"),
         ]
         for (name, status, code, message, requestId) in cases {
             let error = try error(name, status: status)
@@ -66,6 +70,12 @@ final class AWSErrorTests: XCTestCase {
             XCTAssertEqual(error.requestId, requestId ?? headerRequestId, name)
             XCTAssertEqual(error.httpStatus, status, name)
             XCTAssertEqual(error.operation, "ec2:DescribeInstances", name)
+        }
+    }
+
+    func testMotoAndAWSLayoutsOfOneErrorGiveTheSameError() throws {
+        for (name, status) in [("ec2-InvalidInstanceID.NotFound-400.xml", 400), ("iam-NoSuchEntity-404.xml", 404)] {
+            XCTAssertEqual(try error("moto-\(name)", status: status), try error("aws-\(name)", status: status), name)
         }
     }
 
