@@ -53,7 +53,7 @@ public final class EC2Client: EC2API {
     }
 
     /// Describes every instance matching `filters`, one page at a time, following `NextToken`.
-    public func describeInstances(filters: [Filter], pageSize: Int = 1000, deadline: Date,
+    public func describeInstances(filters: [Filter], pageSize: Int, deadline: Date,
                                   page: ([Instance]) throws(AWSError) -> Void) throws(AWSError) {
         var base: [(String, String)] = [("MaxResults", String(min(1000, max(5, pageSize))))]
         for (index, filter) in filters.enumerated() {
@@ -93,8 +93,8 @@ public final class EC2Client: EC2API {
             return
         }
         if dryRun {
-            // A server that ignores DryRun (moto does) has just written the tags:
-            // say so rather than claim a dry run.
+            // A server that ignores DryRun has just written the tags: say so
+            // rather than claim a dry run.
             throw AWSError(code: "DryRunIgnored", message: "the endpoint accepted CreateTags with DryRun=true instead of answering DryRunOperation",
                            operation: "ec2:CreateTags")
         }

@@ -210,7 +210,7 @@ final class TaggerServiceTests: XCTestCase {
         XCTAssertEqual(ec2Regions, ["eu-west-1"])
         XCTAssertEqual(ec2.calls, [
             .describeFilters([Filter(name: "tag-key", values: ["CreatedBy"]),
-                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: 1000),
+                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: Tagger.reconcilePageSize),
             .createTags(["i-0000000a"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false),
             .createTags(["i-0000000c"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:bob")], dryRun: false),
         ])
