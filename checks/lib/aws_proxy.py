@@ -2,12 +2,22 @@
 request upstream and records what was called, or answers it itself from a
 script (status, body, delay, connection reset, truncated body, slow drip).
 
-Every call is recorded as (service, action, parameters), the service taken
-from the SigV4 credential scope, so tests can count exactly which AWS calls
-the binary made and what it asked for.
+Every call is recorded as (service, action, parameters, headers), the service
+taken from the SigV4 credential scope, so tests can count exactly which AWS
+calls the binary made and what it asked for.
+
+Three ways to answer an action, checked in this order:
+- `fail(action, *faults)`: the next calls get these faults, in order, once each;
+- `answer(action, responder)`: every further call gets `responder(params)`
+  (a `Fault`, or None to fall through), so the proxy can stand in for AWS
+  without moto (e.g. for a load test);
+- otherwise the call is forwarded to `upstream` (moto); with no upstream the
+  proxy answers 400 `UnsupportedOperation`.
+`connections` counts the TCP connections accepted, to check a client reuses one.
 """
 import http.client
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -35,8 +45,9 @@ class Fault:
 
 
 class Call:
-    def __init__(self, service, action, params, answered_by):
+    def __init__(self, service, action, params, answered_by, headers=None):
         self.service, self.action, self.params, self.answered_by = service, action, params, answered_by
+        self.headers = headers or {}
         self.time = time.monotonic()
 
     def __repr__(self):
@@ -48,7 +59,9 @@ class AWSProxy:
         self.upstream = upstream  # "http://127.0.0.1:port" or None
         self.calls = []
         self._faults = {}  # action -> list of Fault, consumed in order
+        self._responders = {}  # action -> callable(params) -> Fault | None, kept
         self._lock = threading.Lock()
+        self.connections = 0
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,6 +70,11 @@ class AWSProxy:
             def log_message(self, *args):
                 pass
 
+            def setup(self):
+                super().setup()
+                with proxy._lock:
+                    proxy.connections += 1
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
@@ -64,8 +82,14 @@ class AWSProxy:
                 service = _service_of(self.headers.get("Authorization", ""))
                 action = params.get("Action", "")
                 fault = proxy._next_fault(action)
+                answered_by = "fault" if fault else "upstream"
+                if fault is None and (responder := proxy._responder(action)) is not None:
+                    fault = responder(params)
+                    answered_by = "stand-in" if fault else answered_by
+                if fault is None and proxy.upstream is None:
+                    fault, answered_by = Fault.ec2_error(400, "UnsupportedOperation", f"no stand-in for {action}"), "stand-in"
                 with proxy._lock:
-                    proxy.calls.append(Call(service, action, params, "fault" if fault else "upstream"))
+                    proxy.calls.append(Call(service, action, params, answered_by, dict(self.headers.items())))
                 if fault:
                     self._play(fault)
                 else:
@@ -113,7 +137,7 @@ class AWSProxy:
                 self.wfile.write(data)
                 connection.close()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -122,6 +146,21 @@ class AWSProxy:
         """Answer the next calls of `action` with `faults`, in order, then forward again."""
         with self._lock:
             self._faults.setdefault(action, []).extend(faults)
+
+    def answer(self, action, responder):
+        """Answer every further call of `action` (or "*") with `responder(params)`:
+        a `Fault` (status 200 for a success body), or None to forward instead."""
+        with self._lock:
+            self._responders[action] = responder
+
+    def _responder(self, action):
+        with self._lock:
+            return self._responders.get(action) or self._responders.get("*")
+
+    def count(self, action):
+        """How many calls of `action` were received (answered in any way)."""
+        with self._lock:
+            return sum(1 for c in self.calls if c.action == action)
 
     def _next_fault(self, action):
         with self._lock:
@@ -139,6 +178,15 @@ class AWSProxy:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-request (a killed function, a cut deadline)
+    is expected here: no traceback for it."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def _service_of(authorization):
