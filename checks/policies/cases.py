@@ -4,7 +4,7 @@ Each case builds the request context AWS would send (principal keys from the
 caller, resource tags from the instance or session) and names the policies in
 force. test_access_model.py asserts every expectation; ``python3
 checks/policies/cases.py`` prints the table that docs/access-model.md quotes
-(a test keeps the two in step).
+and ``--write-doc`` puts it there (a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -305,5 +305,22 @@ def table() -> str:
     return "\n".join(rows + legend) + "\n"
 
 
+def write_doc(path: pathlib.Path) -> bool:
+    """Put the current table between the markers of ``path``; True if changed."""
+    begin, end = "<!-- BEGIN semantics-table -->\n", "<!-- END semantics-table -->"
+    text = path.read_text()
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    new = head + begin + table() + end + tail
+    path.write_text(new)
+    return new != text
+
+
 if __name__ == "__main__":
-    print(table(), end="")
+    import sys
+
+    if sys.argv[1:] == ["--write-doc"]:
+        doc = POLICIES.parent / "docs" / "access-model.md"
+        print("docs/access-model.md " + ("updated" if write_doc(doc) else "already current"))
+    else:
+        print(table(), end="")

@@ -5,7 +5,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-if [[ -x "$root/.venv/bin/python" ]]; then
+if [[ -n "${POLICY_CHECKS_PYTHON:-}" ]]; then
+  python="$POLICY_CHECKS_PYTHON"
+elif [[ -x "$root/.venv/bin/python" ]]; then
   python="$root/.venv/bin/python"
 else
   python="$(command -v python3)"
