@@ -121,11 +121,23 @@ os.execve(cmd, [cmd] + args, env)
 " "$root" "$@"
 ' empty-root "$newroot" "$command_in_root" "${#env_vars[@]}" "${env_vars[@]}" "$@" 0<&0 &
 child=$!
-trap 'kill -KILL "$child" 2>/dev/null || true' TERM INT HUP
+# The function is unshare's only child: kill it first, so that unshare reaps
+# it (no zombie left behind), then unshare in case it is not there yet.
+stop_function() {
+    local pid
+    for pid in $(cat "/proc/$child/task/$child/children" 2>/dev/null); do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    sleep 0.05
+    kill -KILL "$child" 2>/dev/null || true
+}
+trap stop_function TERM INT HUP
+# The function writes to the stderr it inherited; bash's own stderr is closed
+# from here on, because bash reports a killed job ("Killed ...") there.
+exec 2>/dev/null
 status=0
-# (stderr of wait only: bash reports "Killed" jobs there)
-{ wait "$child" || status=$?; } 2>/dev/null
+wait "$child" || status=$?
 if kill -0 "$child" 2>/dev/null; then  # wait was interrupted by a signal
-    { wait "$child" || true; } 2>/dev/null
+    wait "$child" || true
 fi
 exit "$status"
