@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["AWSClient"]),
         .target(name: "Tagger", dependencies: ["AWSClient", "EC2", "IAM"]),
         .executableTarget(name: "aws-userid-tagger", dependencies: ["Tagger", "LambdaRuntime"]),
+        // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
+        .executableTarget(name: "SigV4Benchmark", dependencies: ["AWSClient"], path: "bench/SigV4Benchmark"),
         // Fakes of AWS's side (scripted transport, clock) shared by the test targets.
         .target(name: "AWSTestSupport", dependencies: ["AWSClient"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),
