@@ -1,3 +1,5 @@
+import AWSClient
+
 /// A failure as the Runtime API takes it on `/invocation/{id}/error` and
 /// `/init/error`: the type goes in the `Lambda-Runtime-Function-Error-Type`
 /// header and, with the message, in the JSON body.

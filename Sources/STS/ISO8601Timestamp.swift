@@ -1,3 +1,4 @@
+import AWSClient
 import FoundationEssentials
 
 /// Reads the UTC timestamps AWS writes (`2026-11-25T13:17:45Z`, with optional
@@ -33,18 +34,8 @@ enum ISO8601Timestamp {
         }
         let zone = String(decoding: bytes[index...], as: UTF8.self)
         guard zone == "Z" || zone == "+00:00" else { return nil }
-        let seconds = Double(daysSinceEpoch(year: year, month: month, day: day)) * 86_400
+        let seconds = Double(UTCCalendar.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day))) * 86_400
             + Double(hour * 3600 + minute * 60 + second) + fraction
         return Date(timeIntervalSince1970: seconds)
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

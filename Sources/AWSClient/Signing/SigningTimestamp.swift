@@ -13,7 +13,7 @@ struct SigningTimestamp: Equatable {
     init(_ date: Date) {
         let seconds = Self.supportedSeconds(date.timeIntervalSince1970)
         let secondOfDay = seconds % 86_400
-        let (year, month, dayOfMonth) = Self.civilDate(daysSinceEpoch: seconds / 86_400)
+        let (year, month, dayOfMonth) = UTCCalendar.civilDate(daysSinceEpoch: seconds / 86_400)
         var text: [UInt8] = []
         text.reserveCapacity(16)
         func append(_ value: Int64, digits: Int) {
@@ -42,19 +42,5 @@ struct SigningTimestamp: Equatable {
     private static func supportedSeconds(_ interval: Double) -> Int64 {
         guard !interval.isNaN else { return 0 }
         return Int64(min(max(interval.rounded(.down), 0), 253_402_300_799))
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01
-    /// (`civil_from_days` of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-    private static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = daysSinceEpoch + 719_468
-        let era = shifted / 146_097  // shifted is never negative: dates start at 1970
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,3 +1,4 @@
+import AWSClient
 /// What one invocation did: the `invoke`/`reconcile` output and the Lambda response.
 public struct TaggingResult: Sendable, Equatable {
     public var tagged: [TaggedInstance] = []
@@ -30,35 +31,14 @@ public struct TaggingResult: Sendable, Equatable {
         out += ",\"unchanged\":" + list(unchanged.map { ($0.instanceId, "value", $0.value) })
         out += ",\"skipped\":" + list(skipped.map { ($0.instanceId, "reason", $0.reason) })
         if !overridden.isEmpty { out += ",\"overridden\":" + list(overridden.map { ($0.instanceId, "reason", $0.reason) }) }
-        if let ignored { out += ",\"ignored\":" + JSONString.quote(ignored) }
+        if let ignored { out += ",\"ignored\":" + JSONText.quoted(ignored) }
         if dryRun { out += ",\"dryRun\":true" }
         return out + "}"
     }
 
     private func list(_ entries: [(String, String, String)]) -> String {
         "[" + entries.map { id, key, text in
-            "{\"instanceId\":\(JSONString.quote(id)),\"\(key)\":\(JSONString.quote(text))}"
+            "{\"instanceId\":\(JSONText.quoted(id)),\"\(key)\":\(JSONText.quoted(text))}"
         }.joined(separator: ",") + "]"
-    }
-}
-
-enum JSONString {
-    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
