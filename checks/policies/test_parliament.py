@@ -65,3 +65,23 @@ def test_parliament_does_flag_a_bad_policy():
     _, findings = run_parliament(bad)
     issues = {f["issue"] for f in findings}
     assert "UNKNOWN_ACTION" in issues and "RESOURCE_MISMATCH" in issues, findings
+
+
+# Size quotas: an SCP document holds at most 5,120 characters, a customer
+# managed policy 6,144 characters not counting white space, and all inline
+# policies of one role together 10,240 (IAM and AWS Organizations quotas).
+LIMITS = {
+    "policies/guard/scp.json": 5120,
+    "policies/users-role.json": 6144,
+    "policies/abac/users-role.json": 6144,
+    "policies/guard/users-permissions-boundary.json": 6144,
+    "policies/function-role.json": 10240,
+}
+
+
+@pytest.mark.parametrize("path,limit", sorted(LIMITS.items()))
+def test_policy_fits_its_size_quota(path, limit):
+    compact = json.dumps(json.loads((ROOT / path).read_text()), separators=(",", ":"))
+    # The tag keys are parameters of up to 128 characters: size the worst case.
+    worst = len(compact) + sum(compact.count(key) * (128 - len(key)) for key in ("AwsUserId", "CreatedBy"))
+    assert worst <= limit, f"{path}: {len(compact)} characters, {worst} with 128-character tag keys"
