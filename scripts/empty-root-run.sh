@@ -121,14 +121,15 @@ os.execve(cmd, [cmd] + args, env)
 " "$root" "$@"
 ' empty-root "$newroot" "$command_in_root" "${#env_vars[@]}" "${env_vars[@]}" "$@" 0<&0 &
 child=$!
-# The function is unshare's only child: kill it first, so that unshare reaps
-# it (no zombie left behind), then unshare in case it is not there yet.
+# The function is unshare's only child: end it first (SIGTERM, as Lambda
+# does at shutdown; unshare then exits the same way and leaves no zombie),
+# and SIGKILL whatever is still there a moment later.
 stop_function() {
-    local pid
-    for pid in $(cat "/proc/$child/task/$child/children" 2>/dev/null); do
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    sleep 0.05
+    local pids
+    pids="$(cat "/proc/$child/task/$child/children" 2>/dev/null || true)"
+    [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
+    sleep 0.1
+    [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
     kill -KILL "$child" 2>/dev/null || true
 }
 trap stop_function TERM INT HUP

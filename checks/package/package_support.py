@@ -66,6 +66,24 @@ class EmptyRootProcess:
             env=dict(os.environ, **(runner_env or {})))
         self._stdin = stdin
 
+    def function_pid(self):
+        """The function's pid: the runner's child is unshare, whose child it is."""
+        def children(pid):
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    return [int(word) for word in f.read().split()]
+            except OSError:
+                return []
+        for unshare in children(self.process.pid):
+            for function in children(unshare):
+                return function
+        raise AssertionError("the function is not running")
+
+    def peak_rss_kib(self):
+        """VmHWM of the function: its peak resident set so far."""
+        with open(f"/proc/{self.function_pid()}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
     def communicate(self, timeout=60):
         out, err = self.process.communicate(self._stdin, timeout=timeout)
         return self.process.returncode, out.decode(), err.decode()

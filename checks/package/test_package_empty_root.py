@@ -60,16 +60,24 @@ def test_runtime_api_loop_tags_a_launch_reports_a_bad_event_and_goes_on(empty_ro
     assert proxy.actions().count("iam:GetRole") == 1, "one container, one GetRole"
 
 
-def test_https_verified_against_the_bundle_at_amazon_linux_path(empty_root, moto, https_proxy, throwaway_ca,
-                                                               users_role):
-    ids = launch(moto, 1, created_by="grace")
-    function = empty_root(aws_env(moto, https_proxy.endpoint), ["invoke", "--event", "-"],
-                          stdin=json.dumps(events.run_instances(ids)).encode(),
-                          runner_env={"SSL_CERT_FILE": str(throwaway_ca.ca_pem)})  # becomes the root's bundle
-    status, out, err = function.communicate()
-    assert status == 0, err
-    assert json.loads(out)["tagged"] == [{"instanceId": ids[0], "value": f"{users_role['RoleId']}:grace"}]
+def test_lambda_loop_over_https_verified_against_the_bundle_at_amazon_linux_path(
+        empty_root, moto, https_proxy, throwaway_ca, users_role):
+    first = launch(moto, 1, created_by="grace")
+    second = launch(moto, 1, created_by="linus")
+    with RuntimeAPIServer() as api:
+        function = empty_root(aws_env(moto, https_proxy.endpoint, AWS_LAMBDA_RUNTIME_API=api.address),
+                              runner_env={"SSL_CERT_FILE": str(throwaway_ca.ca_pem)})  # becomes the root's bundle
+        api.enqueue(events.run_instances(first))
+        api.enqueue(events.run_instances(second))
+        results = api.wait_for_results(2, timeout=30, process=function.process)
+        peak_kib = function.peak_rss_kib()
+        out, err = function.stop()
+    assert [r.kind for r in results] == ["response", "response"], (results, err)
+    assert results[0].json()["tagged"] == [{"instanceId": first[0], "value": f"{users_role['RoleId']}:grace"}]
+    assert results[1].json()["tagged"] == [{"instanceId": second[0], "value": f"{users_role['RoleId']}:linus"}]
     assert https_proxy.handshakes >= 1 and https_proxy.failed_handshakes == []
+    # The brief's budget for the whole process after real (TLS) invocations.
+    assert peak_kib <= 16 * 1024, f"peak RSS {peak_kib} KiB is over 16 MiB"
 
 
 def test_https_to_an_untrusted_server_fails_cleanly_and_writes_nothing(empty_root, moto, https_proxy, proxy):
