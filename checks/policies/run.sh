@@ -12,6 +12,11 @@ elif [[ -x "$root/.venv/bin/python" ]]; then
 else
   python="$(command -v python3)"
 fi
+if ! "$python" -c "import pytest, cfnlint, parliament" 2>/dev/null; then
+  echo "checks/policies: $python lacks pytest, cfn-lint or parliament;" \
+       "install requirements-test.txt (make venv)" >&2
+  exit 2
+fi
 export PYTHONDONTWRITEBYTECODE=1
 cd "$root"
 exec "$python" -m pytest -p no:cacheprovider --rootdir="$here" --confcutdir="$here" -q "$here" "$@"
