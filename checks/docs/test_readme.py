@@ -1,0 +1,144 @@
+"""Every command the README shows is run here (or by `make demo`, which runs
+here too), or, for the few that need a real AWS account, checked as far as
+a machine without one can: the template by cfn-lint in checks/policies, the
+CLI options by the AWS CLI's own parser."""
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, launch, tags_of
+
+README = (ROOT / "README.md").read_text()
+
+
+def shell_commands():
+    """The commands of the README's ```sh blocks, continuation lines joined, comments dropped."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        for command in block.replace("\\\n", " ").splitlines():
+            command = command.split("  #")[0].strip()
+            if command and not command.startswith("#"):
+                commands.append(" ".join(command.split()))
+    return commands
+
+
+# How each README command is verified: run by a test of this file, or checked without AWS.
+COVERAGE = [
+    (r"make demo", "run: test_make_demo_tags_the_sample_instances"),
+    (r"make test", "run: this very test suite is `make test`"),
+    (r"sam build", "run: test_sam_build_target (the make target `sam build` calls)"),
+    (r"sam deploy --guided", "needs AWS: template checked by cfn-lint in checks/policies"),
+    (r"aws ssm start-session --target \S+", "needs AWS: options checked by test_aws_cli_knows_the_options"),
+    (r"aws-userid-tagger (invoke|reconcile|--help).*", "run: test_command_line_examples"),
+    (r"python3 checks/lib/runtime_api.py .*&", "run: test_run_it_like_lambda"),
+    (r"AWS_LAMBDA_RUNTIME_API=.* \.build/debug/aws-userid-tagger", "run: test_run_it_like_lambda"),
+]
+
+
+def test_every_readme_command_is_covered():
+    commands = shell_commands()
+    assert len(commands) >= 10, commands
+    uncovered = [c for c in commands if not any(re.fullmatch(pattern, c) for pattern, _ in COVERAGE)]
+    assert uncovered == [], f"README commands no check runs: {uncovered}"
+
+
+def test_make_demo_tags_the_sample_instances(binary):
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py"), "--binary", binary],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr + result.stdout
+    after = result.stdout.split("Tags after:")[1]
+    assert after.count("AwsUserId=AROA") == 2, result.stdout
+    assert "tim.malone@example.org" in after and "Bob Smith" in after
+    assert "moto stopped." in result.stdout
+
+
+def test_command_line_examples(tagger, moto):
+    launch(moto, 1, created_by="readme.example")
+    for command in shell_commands():
+        if not command.startswith("aws-userid-tagger "):
+            continue
+        result = tagger.run(*shlex.split(command)[1:])
+        assert result.returncode == 0, (command, result.stderr)
+        if "--help" not in command:
+            output = json.loads(result.stdout)
+            assert {"tagged", "unchanged", "skipped"} <= set(output) and output.get("dryRun") is True, output
+
+
+def test_run_it_like_lambda(binary, moto, users_role, tmp_path):
+    server_command = next(c for c in shell_commands() if c.startswith("python3 checks/lib/runtime_api.py"))
+    function_command = next(c for c in shell_commands() if c.startswith("AWS_LAMBDA_RUNTIME_API="))
+    port = str(_free_port())
+    argv = [sys.executable if word == "python3" else word for word in shlex.split(server_command.rstrip("& ").replace("9001", port))]
+    ids = launch(moto, 1, created_by="run.like.lambda")
+    # The sample event's placeholder id replaced by a real (moto) instance.
+    event = json.loads((ROOT / "events" / "run-instances-one.json").read_text())
+    event["detail"]["responseElements"]["instancesSet"]["items"][0]["instanceId"] = ids[0]
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(event))
+    argv[argv.index("events/run-instances-one.json")] = str(event_file)
+    server = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    words = shlex.split(function_command.replace("9001", port))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    for word in words[:-1]:
+        name, value = word.split("=", 1)
+        env[name] = value
+    env.update(AWS_ENDPOINT_URL=moto.endpoint, AWS_ACCESS_KEY_ID=moto.access_key_id,
+               AWS_SECRET_ACCESS_KEY=moto.secret_access_key, ROLE_ID=users_role["RoleId"])
+    assert words[-1] == ".build/debug/aws-userid-tagger"
+    _wait_for_port(int(port))
+    function = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = server.communicate(timeout=30)
+    finally:
+        function.send_signal(signal.SIGKILL)
+        function.wait()
+    assert server.returncode == 0, err
+    outcome = json.loads(out.splitlines()[0])
+    assert outcome["outcome"] == "response", outcome
+    assert outcome["body"]["tagged"][0]["instanceId"] == ids[0]
+    assert tags_of(moto, ids[0])["AwsUserId"] == f"{users_role['RoleId']}:run.like.lambda"
+
+
+def test_aws_cli_knows_the_options():
+    """`aws ssm start-session` and the ssh ProxyCommand's options exist in the AWS CLI pinned for tests."""
+    aws = Path(sys.executable).parent / "aws"
+    result = subprocess.run([str(aws), "ssm", "start-session", "help"], capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, PAGER="cat", MANPAGER="cat", AWS_DEFAULT_REGION="us-east-1"))
+    assert result.returncode == 0, result.stderr
+    for option in ("--target", "--document-name", "--parameters"):
+        assert option in result.stdout
+    assert "--document-name AWS-StartSSHSession --parameters 'portNumber=%p'" in README
+
+
+def test_sam_build_target(tmp_path):
+    """`sam build` runs `make build-TaggerFunction` with ARTIFACTS_DIR: without it the target refuses clearly."""
+    result = subprocess.run(["make", "-s", "--no-print-directory", "-n", "build-TaggerFunction", f"ARTIFACTS_DIR={tmp_path}"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "scripts/package.sh" in result.stdout and str(tmp_path) in result.stdout
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port, timeout=10):
+    import socket
+    import time
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {port}")
