@@ -1,22 +1,7 @@
-"""Shared fixtures for the policy checks: paths and the policy files."""
+"""Make the helper modules beside the tests (iam_eval, access_cases,
+event_patterns) importable, whatever directory pytest starts from."""
 
-import json
 import pathlib
 import sys
 
-import pytest
-
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-POLICIES = ROOT / "policies"
-
-sys.path.insert(0, str(HERE))
-
-
-def load(relative: str) -> dict:
-    return json.loads((POLICIES / relative).read_text())
-
-
-@pytest.fixture(scope="session")
-def policies():
-    return load
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
