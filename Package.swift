@@ -29,6 +29,8 @@ let package = Package(
         .testTarget(name: "STSTests", dependencies: ["STS", "AWSTestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "TaggerTests", dependencies: ["Tagger", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        // The bad-input corpus (Tests/Corpus, read from the source tree) against its expected outcomes.
+        .testTarget(name: "CorpusTests", dependencies: ["Tagger", "AWSClient", "EC2"]),
         // Our clients against an auth-enabled moto (started by the test itself).
         .testTarget(name: "IntegrationTests", dependencies: ["EC2", "IAM", "AWSClient"]),
     ]
