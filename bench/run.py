@@ -254,6 +254,28 @@ def cold_runs(sides: list[Side], standin: StandInProcess, runs: int) -> dict[str
     return figures
 
 
+def floor_runs(runs: int) -> list[float] | None:
+    """What the harness itself adds to "init": a static busybox `wget` of /next,
+    process start to its request (no Swift, no Python, no TLS library)."""
+    busybox = shutil.which("busybox")
+    if not busybox:
+        return None
+    times = []
+    for _ in range(runs):
+        with RuntimeAPIServer() as api:
+            t0 = time.monotonic()
+            process = subprocess.Popen([busybox, "wget", "-q", "-O", "/dev/null",
+                                        f"http://{api.address}/2018-06-01/runtime/invocation/next"],
+                                       env={"PATH": "/usr/bin:/bin"}, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_for_next_requests(api, 1, process, timeout=10)
+            finally:
+                stop(process)
+            times.append((api.next_request_times[0] - t0) * 1000)
+    return times
+
+
 def warm_runs(side: Side, standin: StandInProcess, events: int, extra_env: dict | None = None) -> dict:
     """One process: a cold event, then `events` warm launch events one after another
     (latency: enqueue to response; CPU: the process's user+sys across them), then a replay."""
@@ -393,6 +415,9 @@ def build_table(r: dict) -> list[tuple[str, str, str, str, str]]:
         f"≤ 5 ms {'met' if init_o <= 5 else 'MISSED'}")
     row("init, p90", fmt_ms(percentile(co["init"], 90)), fmt_ms(percentile(cr["init"], 90)),
         ratio(percentile(cr["init"], 90), percentile(co["init"], 90)))
+    if r.get("floor"):
+        row("  harness floor: static busybox wget of /next, median (in both figures above)",
+            fmt_ms(statistics.median(r["floor"])), "", "")
     lat_o, lat_r = statistics.median(wo["latency"]), statistics.median(wr["latency"])
     row(f"warm latency per launch event, median (n = {len(wo['latency'])} / {len(wr['latency'])})",
         fmt_ms(lat_o), fmt_ms(lat_r), ratio(lat_r, lat_o))
@@ -555,6 +580,7 @@ def main() -> int:
         r["sigv4"] = sigv4(options.sigv4_benchmark, options.reference_python)
         log(f"cold start: {options.cold_runs} rounds")
         r["cold"] = cold_runs([ours, reference], standin, options.cold_runs)
+        r["floor"] = floor_runs(options.cold_runs)
         log(f"warm: {options.warm_events} events (ours), {options.reference_warm_events} (reference)")
         r["warm"] = {"ours": warm_runs(ours, standin, options.warm_events),
                      "reference": warm_runs(reference, standin, options.reference_warm_events),
