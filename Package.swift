@@ -17,8 +17,8 @@ let package = Package(
         .target(name: "IAM", dependencies: ["AWSClient"]),
         .target(name: "STS", dependencies: ["AWSClient"]),
         .target(name: "LambdaRuntime", dependencies: ["AWSClient"]),
-        .target(name: "Tagger", dependencies: ["AWSClient", "EC2", "IAM"]),
-        .executableTarget(name: "aws-userid-tagger", dependencies: ["Tagger", "LambdaRuntime"]),
+        .target(name: "Tagger", dependencies: ["AWSClient", "EC2", "IAM", "STS"]),
+        .executableTarget(name: "aws-userid-tagger", dependencies: ["Tagger", "LambdaRuntime", "STS"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
         .executableTarget(name: "SigV4Benchmark", dependencies: ["AWSClient"], path: "bench/SigV4Benchmark"),
         // Fakes of AWS's side (scripted transport, clock) shared by the test targets.

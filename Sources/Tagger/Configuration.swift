@@ -12,24 +12,41 @@ public struct TaggerConfiguration: Sendable, Equatable {
     public var targetTagKey: String
     /// Empty: every launcher is trusted.
     public var trustedLaunchers: [ARNPattern]
-    /// `AWS_REGION`: where `reconcile` sweeps, and the region of a record without `awsRegion`.
+    /// `AWS_REGION`: the region of a record without `awsRegion`, of the STS
+    /// endpoint in central mode, and whose partition every ARN is built in.
     public var region: String
+    /// `RECONCILE_REGIONS`: the regions a sweep covers (default: `region`), all in `region`'s partition.
+    public var reconcileRegions: [String]
+    /// `ALLOWED_ACCOUNTS`: events of other accounts are ignored; in central
+    /// mode also the accounts a sweep covers. Empty: no limit.
+    public var allowedAccounts: [String]
+    /// Set by `TAGGER_MEMBER_ROLE`: act in each event's account through its member role.
+    public var central: CentralMode?
+
+    /// The partition of `region`: the one of every ARN the tagger builds.
+    public var partition: Partition { Partition(region: region) }
 
     public static let defaultSourceTagKey = "CreatedBy"
     public static let defaultTargetTagKey = "AwsUserId"
 
     public init(roleName: String?, roleId: String? = nil, sourceTagKey: String = defaultSourceTagKey,
-                targetTagKey: String = defaultTargetTagKey, trustedLaunchers: [ARNPattern] = [], region: String) {
+                targetTagKey: String = defaultTargetTagKey, trustedLaunchers: [ARNPattern] = [], region: String,
+                reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil) {
         self.roleName = roleName
         self.roleId = roleId
         self.sourceTagKey = sourceTagKey
         self.targetTagKey = targetTagKey
         self.trustedLaunchers = trustedLaunchers
         self.region = region
+        self.reconcileRegions = reconcileRegions ?? [region]
+        self.allowedAccounts = allowedAccounts
+        self.central = central
     }
 
     /// Reads `ROLE_NAME`, `ROLE_ID`, `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`,
-    /// `TRUSTED_LAUNCHERS` and `AWS_REGION` (else `AWS_DEFAULT_REGION`).
+    /// `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`),
+    /// `RECONCILE_REGIONS`, `ALLOWED_ACCOUNTS` and central mode's `TAGGER_MEMBER_ROLE`,
+    /// `TAGGER_EXTERNAL_ID` and `AWS_LAMBDA_FUNCTION_NAME`.
     /// - Throws: the first invalid setting, named, with what is wrong in one line.
     public init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -79,8 +96,46 @@ public struct TaggerConfiguration: Sendable, Equatable {
             throw ConfigurationError(setting: environment["AWS_REGION"]?.isEmpty == false ? "AWS_REGION" : "AWS_DEFAULT_REGION",
                                      problem: "\(quoted(region)) is not an AWS region name")
         }
+        let reconcileRegions = try Self.readRegions(value("RECONCILE_REGIONS"), partitionOf: region)
+        let allowedAccounts = try Self.readAccounts(value("ALLOWED_ACCOUNTS"))
+        let central = try CentralMode.read(value)
+        if central != nil, roleId != nil {
+            throw ConfigurationError(setting: "ROLE_ID", problem: "cannot be used with TAGGER_MEMBER_ROLE: the users' role has another id in every account (set ROLE_NAME)")
+        }
         self.init(roleName: roleName, roleId: roleId, sourceTagKey: source, targetTagKey: target,
-                  trustedLaunchers: launchers, region: region)
+                  trustedLaunchers: launchers, region: region, reconcileRegions: reconcileRegions,
+                  allowedAccounts: allowedAccounts, central: central)
+    }
+
+    /// `RECONCILE_REGIONS`: region names of `region`'s partition (one set of
+    /// credentials cannot cross partitions); nil when not set.
+    private static func readRegions(_ text: String?, partitionOf region: String) throws(ConfigurationError) -> [String]? {
+        guard let text else { return nil }
+        guard let entries = CommaList.entries(text) else {
+            throw ConfigurationError(setting: "RECONCILE_REGIONS", problem: "has an empty entry")
+        }
+        for entry in entries {
+            guard Region.isValid(entry) else {
+                throw ConfigurationError(setting: "RECONCILE_REGIONS", problem: "\(quoted(entry)) is not an AWS region name")
+            }
+            guard Partition(region: entry) == Partition(region: region) else {
+                throw ConfigurationError(setting: "RECONCILE_REGIONS",
+                                         problem: "\(quoted(entry)) is not in the \(Partition(region: region).rawValue) partition of \(region)")
+            }
+        }
+        return entries.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+
+    /// `ALLOWED_ACCOUNTS`: 12-digit account ids, repeats dropped.
+    private static func readAccounts(_ text: String?) throws(ConfigurationError) -> [String] {
+        guard let text else { return [] }
+        guard let entries = CommaList.entries(text) else {
+            throw ConfigurationError(setting: "ALLOWED_ACCOUNTS", problem: "has an empty entry")
+        }
+        if let bad = entries.first(where: { !AccountID.isValid($0) }) {
+            throw ConfigurationError(setting: "ALLOWED_ACCOUNTS", problem: "\(quoted(bad)) is not an AWS account id (12 digits)")
+        }
+        return entries.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// EC2 tag keys: 1 to 128 characters; control characters are refused as typos.

@@ -11,6 +11,9 @@ public struct CloudTrailRecord: Sendable, Equatable {
     public var awsRegion: String?
     public var userIdentity: UserIdentity?
     public var call: Call
+    /// Unchecked text from the event: the account the call was made in, from
+    /// the EventBridge envelope's `account`, else the record's `recipientAccountId`.
+    public var account: String?
 
     public enum Call: Sendable, Equatable {
         /// Every launched instance, deduplicated in event order, and the tags the
@@ -53,7 +56,7 @@ public struct UserIdentity: Sendable, Equatable, Decodable {
 
 extension CloudTrailRecord: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case eventSource, eventName, awsRegion, errorCode, userIdentity, requestParameters, responseElements
+        case eventSource, eventName, awsRegion, errorCode, userIdentity, requestParameters, responseElements, recipientAccountId
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,6 +66,7 @@ extension CloudTrailRecord: Decodable {
         awsRegion = try record.decodeIfPresent(String.self, forKey: .awsRegion)
         userIdentity = try record.decodeIfPresent(UserIdentity.self, forKey: .userIdentity)
         let errorCode = try record.decodeIfPresent(String.self, forKey: .errorCode)
+        account = try record.decodeIfPresent(String.self, forKey: .recipientAccountId)
 
         if eventSource != Self.ec2EventSource {
             call = .unsupported(reason: "event source \(quoted(eventSource)) is not \(Self.ec2EventSource)")

@@ -2,7 +2,7 @@ import AWSClient
 
 /// What one event asks the tagger to do once the configuration is applied.
 public enum EventAction: Sendable, Equatable {
-    /// Sweep the configured region.
+    /// Sweep the configured regions (of every allowed account, in central mode).
     case reconcile
     case tag(TagRequest)
     /// Success without any AWS call.
@@ -16,6 +16,9 @@ public struct TagRequest: Sendable, Equatable {
     /// Who called RunInstances, for spotting a self-service launch; nil for
     /// CreateTags, whose owner is always the instance's source tag.
     public var launcher: UserIdentity?
+    /// The member account to act in (central mode), checked to be 12 digits;
+    /// nil for the function's own account.
+    public var account: String? = nil
 }
 
 extension TaggerConfiguration {
@@ -56,7 +59,12 @@ extension TaggerConfiguration {
         guard Region.isValid(eventRegion) else {
             throw .invalidEvent("awsRegion: \(quoted(eventRegion)) is not an AWS region name")
         }
-        return .tag(TagRequest(region: eventRegion, instanceIds: instanceIds, launcher: launcher))
+        switch try target(of: record, region: eventRegion) {
+        case .ignore(let reason):
+            return .ignore(reason: reason)
+        case .act(let account):
+            return .tag(TagRequest(region: eventRegion, instanceIds: instanceIds, launcher: launcher, account: account))
+        }
     }
 
     /// With `TRUSTED_LAUNCHERS` set, a pattern must match the caller's

@@ -90,7 +90,13 @@ private struct IncomingEvent: Decodable {
             case ("Scheduled Event", "aws.events"):
                 event = .scheduled
             case ("AWS API Call via CloudTrail", "aws.ec2"):
-                event = .apiCall(try container.decode(CloudTrailRecord.self, forKey: Key("detail")))
+                var record = try container.decode(CloudTrailRecord.self, forKey: Key("detail"))
+                // EventBridge's own field: the account the event happened in,
+                // kept when a member account's rule forwards it to a central bus.
+                if let account = try container.decodeIfPresent(String.self, forKey: Key("account")) {
+                    record.account = account
+                }
+                event = .apiCall(record)
             default:
                 event = .ignored(reason: "EventBridge event \(quoted(detailType)) from \(quoted(source)) is not an EC2 API call or a schedule")
             }

@@ -5,16 +5,15 @@ import IAM
 
 /// Handles events and sweeps: decode, decide, then the fewest AWS calls (one
 /// DescribeInstances and one CreateTags per distinct value per launch event;
-/// GetRole once per process). Keep one instance for the life of the process:
-/// it caches the role id and one EC2 client per region. Not thread-safe: the
-/// Lambda loop handles one event at a time.
+/// GetRole once per process and account). Keep one instance for the life of
+/// the process: it caches, per account, the role id and one EC2 client per
+/// region. Not thread-safe: the Lambda loop handles one event at a time.
 public final class Tagger {
     public let configuration: TaggerConfiguration
     private let clock: any AWSClock
-    private let makeIAM: () throws -> any IAMAPI
-    private let makeEC2: (String) throws -> any EC2API
-    private var ec2Clients: [String: any EC2API] = [:]
-    private var roleId: String?
+    private let makeClients: (String?) -> AccountClients
+    /// Keyed by account id; nil is the function's own account.
+    private var sessions: [String?: AccountSession] = [:]
 
     /// At most this many resources per CreateTags call.
     public static let maxResourcesPerWrite = 1000
@@ -24,16 +23,22 @@ public final class Tagger {
     /// XML reader's limit and the function's memory budget.
     public static let reconcilePageSize = 200
 
+    /// A tagger acting in the account it runs in.
     /// - Parameters:
     ///   - iam: makes the IAM client, on first need (never with `ROLE_ID`).
     ///   - ec2: makes the EC2 client of a region (already checked to be a region name), once per region.
-    public init(configuration: TaggerConfiguration, clock: any AWSClock,
-                iam: @escaping () throws -> any IAMAPI, ec2: @escaping (String) throws -> any EC2API) {
+    public convenience init(configuration: TaggerConfiguration, clock: any AWSClock,
+                            iam: @escaping () throws -> any IAMAPI, ec2: @escaping (String) throws -> any EC2API) {
+        self.init(configuration: configuration, clock: clock, accounts: { _ in AccountClients(iam: iam, ec2: ec2) })
+    }
+
+    /// - Parameter accounts: the clients of an account, asked once per account:
+    ///   nil for the function's own account, a member account id in central
+    ///   mode (see `MemberAccounts`).
+    public init(configuration: TaggerConfiguration, clock: any AWSClock, accounts: @escaping (String?) -> AccountClients) {
         self.configuration = configuration
         self.clock = clock
-        self.makeIAM = iam
-        self.makeEC2 = ec2
-        roleId = configuration.roleId
+        self.makeClients = accounts
     }
 
     /// Handles one event (EventBridge or bare CloudTrail record, see `TaggerEvent`).
@@ -48,50 +53,81 @@ public final class Tagger {
         }
     }
 
-    /// Sweeps `region` (by default `AWS_REGION`, the only region a scheduled
-    /// event sweeps): every pending, running, stopping or stopped instance
+    /// Sweeps each region of `RECONCILE_REGIONS` (by default `AWS_REGION`),
+    /// or only `region` when given; in central mode in each account of
+    /// `ALLOWED_ACCOUNTS`. Every pending, running, stopping or stopped instance
     /// carrying the source tag gets the right value, in batches of at most
     /// 1,000 instances per CreateTags.
+    /// - Throws: after sweeping all the others, the failures of the accounts
+    ///   and regions that failed (the first one's `errorType`).
     public func reconcile(region: String? = nil, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
-        let region = region ?? configuration.region
-        guard Region.isValid(region) else {
+        let regions = region.map { [$0] } ?? configuration.reconcileRegions
+        for region in regions where !Region.isValid(region) {
             throw .configuration(ConfigurationError(setting: "region", problem: "\(quoted(region)) is not an AWS region name"))
         }
-        let roleId = try userRoleId(deadline: deadline)
-        let ec2 = try client(for: region)
+        var accounts: [String?] = [nil]
+        if configuration.central != nil {
+            guard !configuration.allowedAccounts.isEmpty else {
+                throw .configuration(ConfigurationError(setting: "ALLOWED_ACCOUNTS",
+                                                        problem: "not set: in central mode a sweep covers the accounts it lists"))
+            }
+            accounts = configuration.allowedAccounts
+        }
+        var result = TaggingResult(plan: TaggingPlan(), dryRun: dryRun)
+        var failures: [TaggerError] = []
+        for account in accounts {
+            for region in regions {
+                do {
+                    result.append(try sweep(session(account), region: region, deadline: deadline, dryRun: dryRun))
+                } catch {
+                    failures.append(regions.count > 1 ? TaggerError(kind: error.kind, errorType: error.errorType, message: "\(region): \(error.message)") : error)
+                }
+            }
+        }
+        guard let first = failures.first else { return result }
+        if failures.count == 1 && accounts.count * regions.count == 1 { throw first }
+        throw TaggerError(kind: first.kind, errorType: first.errorType,
+                          message: "\(failures.count) of \(accounts.count * regions.count) sweeps failed, the others were done: "
+                              + failures.map(\.message).joined(separator: "; "))
+    }
+
+    private func sweep(_ session: AccountSession, region: String, deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
+        let roleId = try userRoleId(in: session, deadline: deadline)
+        let ec2 = try session.ec2(region: region)
         var instances: [Instance] = []
         let filters = [Filter(name: "tag-key", values: [configuration.sourceTagKey]),
                        Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])]
         do {
             try ec2.describeInstances(filters: filters, pageSize: Self.reconcilePageSize, deadline: deadline) { page in instances += page }
         } catch {
-            throw .aws(error)
+            throw session.failure(error)
         }
         let plan = TaggingDecision.plan(instanceIds: instances.map(\.instanceId), instances: instances, roleId: roleId,
                                         selfServiceCaller: nil, sourceTagKey: configuration.sourceTagKey,
                                         targetTagKey: configuration.targetTagKey)
-        try write(plan, with: ec2, deadline: deadline, dryRun: dryRun)
+        try write(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
         return TaggingResult(plan: plan, dryRun: dryRun)
     }
 
     private func tag(_ request: TagRequest, deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
-        let roleId = try userRoleId(deadline: deadline)
-        let ec2 = try client(for: request.region)
+        let session = session(request.account)
+        let roleId = try userRoleId(in: session, deadline: deadline)
+        let ec2 = try session.ec2(region: request.region)
         let instances: [Instance]
         do {
             instances = try InstanceLookup(ec2: ec2, clock: clock).describe(request.instanceIds, deadline: deadline)
         } catch {
-            throw .aws(error)
+            throw session.failure(error)
         }
         let caller = SelfServiceLaunch.caller(of: request.launcher, roleName: configuration.roleName, roleId: roleId)
         let plan = TaggingDecision.plan(instanceIds: request.instanceIds, instances: instances, roleId: roleId,
                                         selfServiceCaller: caller, sourceTagKey: configuration.sourceTagKey,
                                         targetTagKey: configuration.targetTagKey)
-        try write(plan, with: ec2, deadline: deadline, dryRun: dryRun)
+        try write(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
         return TaggingResult(plan: plan, dryRun: dryRun)
     }
 
-    private func write(_ plan: TaggingPlan, with ec2: any EC2API, deadline: Date, dryRun: Bool) throws(TaggerError) {
+    private func write(_ plan: TaggingPlan, with ec2: any EC2API, in session: AccountSession, deadline: Date, dryRun: Bool) throws(TaggerError) {
         for write in plan.writes {
             let tags = [Tag(key: configuration.targetTagKey, value: write.value)]
             for start in stride(from: 0, to: write.instanceIds.count, by: Self.maxResourcesPerWrite) {
@@ -99,52 +135,41 @@ public final class Tagger {
                 do {
                     try ec2.createTags(resourceIds: batch, tags: tags, dryRun: dryRun, deadline: deadline)
                 } catch {
-                    throw .aws(error)
+                    throw session.failure(error)
                 }
             }
         }
     }
 
-    /// `ROLE_ID`, or the role's id from GetRole, fetched once and kept. A value
-    /// that is not `AROA…` is refused: it would end up in every tag.
-    private func userRoleId(deadline: Date) throws(TaggerError) -> String {
-        if let roleId { return roleId }
+    /// `ROLE_ID`, or the role's id in the session's account from GetRole,
+    /// fetched once per account and kept. A value that is not `AROA…` is
+    /// refused: it would end up in every tag.
+    private func userRoleId(in session: AccountSession, deadline: Date) throws(TaggerError) -> String {
+        if let roleId = session.roleId { return roleId }
         guard let roleName = configuration.roleName else {
             throw .configuration(ConfigurationError(setting: "ROLE_NAME", problem: "not set (set ROLE_NAME, or ROLE_ID to skip GetRole)"))
         }
         let role: Role
         do {
-            role = try makeIAM().getRole(name: roleName, deadline: deadline)
+            role = try session.clients.iam().getRole(name: roleName, deadline: deadline)
         } catch {
-            throw Self.taggerError(error)
+            throw session.failure(error)
         }
         guard RoleID.isValid(role.roleId) else {
-            throw .aws(AWSError(code: AWSError.invalidResponse,
-                                message: "GetRole gave \(quoted(role.roleId)) as the id of \(roleName), not AROA followed by upper-case letters and digits",
-                                operation: "iam:GetRole"))
+            throw session.failure(AWSError(code: AWSError.invalidResponse,
+                                           message: "GetRole gave \(quoted(role.roleId)) as the id of \(roleName), not AROA followed by upper-case letters and digits",
+                                           operation: "iam:GetRole"))
         }
-        roleId = role.roleId
+        session.roleId = role.roleId
         return role.roleId
     }
 
-    private func client(for region: String) throws(TaggerError) -> any EC2API {
-        if let client = ec2Clients[region] { return client }
-        do {
-            let client = try makeEC2(region)
-            ec2Clients[region] = client
-            return client
-        } catch {
-            throw Self.taggerError(error)
-        }
-    }
-
-    /// Errors of the injected factories and clients, mapped to `errorType`s.
-    private static func taggerError(_ error: any Error) -> TaggerError {
-        switch error {
-        case let error as TaggerError: error
-        case let error as AWSError: .aws(error)
-        case let error as ConfigurationError: .configuration(error)
-        default: TaggerError(kind: .configuration, errorType: "Configuration", message: "cannot make an AWS client: \(error)")
-        }
+    /// The session of `account` (nil: the function's own), made on first use.
+    private func session(_ account: String?) -> AccountSession {
+        if let session = sessions[account] { return session }
+        let session = AccountSession(account: account, clients: makeClients(account),
+                                     roleId: account == nil ? configuration.roleId : nil)
+        sessions[account] = session
+        return session
     }
 }

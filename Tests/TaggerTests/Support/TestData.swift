@@ -35,11 +35,13 @@ enum TestData {
 
     /// Wraps a CloudTrail record as EventBridge delivers it (synthetic envelope:
     /// the fields documented in the EventBridge User Guide, "Amazon EventBridge events").
-    static func envelope(_ record: Data, detailType: String = "AWS API Call via CloudTrail", source: String = "aws.ec2") throws -> Data {
+    /// Its `account` is the record's `recipientAccountId`, as EventBridge sets it, unless given.
+    static func envelope(_ record: Data, detailType: String = "AWS API Call via CloudTrail", source: String = "aws.ec2",
+                         account: String? = nil) throws -> Data {
         let detail = try JSONSerialization.jsonObject(with: record)
         let event: [String: Any] = [
             "version": "0", "id": "00000000-0000-4000-8000-000000000000", "detail-type": detailType, "source": source,
-            "account": "111122223333", "time": "2026-11-25T10:15:00Z", "region": "us-east-1", "resources": [], "detail": detail,
+            "account": account ?? ((detail as? [String: Any])?["recipientAccountId"] as? String) ?? "111122223333", "time": "2026-11-25T10:15:00Z", "region": "us-east-1", "resources": [], "detail": detail,
         ]
         return try JSONSerialization.data(withJSONObject: event)
     }

@@ -1,0 +1,51 @@
+import AWSClient
+import EC2
+import FoundationEssentials
+import IAM
+
+/// The tagger's state in one account for the life of the process: its EC2
+/// client per region and the users' role id there, fetched once.
+final class AccountSession {
+    /// nil: the function's own account.
+    let account: String?
+    let clients: AccountClients
+    var roleId: String?
+    private var ec2Clients: [String: any EC2API] = [:]
+
+    init(account: String?, clients: AccountClients, roleId: String?) {
+        self.account = account
+        self.clients = clients
+        self.roleId = roleId
+    }
+
+    func ec2(region: String) throws(TaggerError) -> any EC2API {
+        if let client = ec2Clients[region] { return client }
+        do {
+            let client = try clients.ec2(region)
+            ec2Clients[region] = client
+            return client
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// An error of this account's clients as the invocation reports it. In a
+    /// member account the message starts with the account and, when STS
+    /// refused the member role, names that role: the operator must know
+    /// which of many accounts lacks or distrusts it.
+    func failure(_ error: any Error) -> TaggerError {
+        var failure: TaggerError
+        switch error {
+        case var error as AWSError:
+            if error.operation == "sts:AssumeRole", let role = clients.memberRoleArn {
+                error.message = "cannot assume \(role) (deployed there, trusting this function's role?): \(error.message)"
+            }
+            failure = .aws(error)
+        case let error as TaggerError: failure = error
+        case let error as ConfigurationError: failure = .configuration(error)
+        default: failure = TaggerError(kind: .configuration, errorType: "Configuration", message: "cannot make an AWS client: \(error)")
+        }
+        if let account { failure = TaggerError(kind: failure.kind, errorType: failure.errorType, message: "account \(account): \(failure.message)") }
+        return failure
+    }
+}
