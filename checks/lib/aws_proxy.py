@@ -147,6 +147,11 @@ class AWSProxy:
         with self._lock:
             self._faults.setdefault(action, []).extend(faults)
 
+    def clear_faults(self):
+        """Drops every scripted fault not yet played."""
+        with self._lock:
+            self._faults.clear()
+
     def answer(self, action, responder):
         """Answer every further call of `action` (or "*") with `responder(params)`:
         a `Fault` (status 200 for a success body), or None to forward instead."""
