@@ -5,6 +5,13 @@ calls have been made. We spend exactly those calls creating an IAM user, its
 access key and an allow-all policy, so every later request - ours included -
 must be signed with that key, and a wrong secret fails with moto's own error.
 
+Other accounts of a simulated organization: `add_member_account` creates, in
+a fresh account id, the member role central mode assumes and the users' role.
+moto scopes every resource by the account of the credentials used, and with
+auth on an assumed role's credentials work only once that role exists in its
+account, so each account is bootstrapped through moto's `reset-auth`, which
+lets exactly the next N requests through unauthenticated.
+
 As a script: prints one JSON line {"endpoint", "accessKeyId", "secretAccessKey"}
 and serves until standard input closes (or SIGTERM).
 """
@@ -23,6 +30,9 @@ from botocore.config import Config
 SETUP_ACTIONS = 4  # CreateUser, CreateAccessKey, CreatePolicy, AttachUserPolicy
 ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 ACCOUNT_ID = "123456789012"  # moto's default account
+# AssumeRole into the member role, then with its credentials CreateRole (member
+# role), PutRolePolicy (allow-all on it), CreateRole (users' role).
+MEMBER_BOOTSTRAP_ACTIONS = 4
 
 
 def free_port():
@@ -84,6 +94,29 @@ class MotoServer:
         key = iam.create_access_key(UserName=name)["AccessKey"]
         return key["AccessKeyId"], key["SecretAccessKey"]
 
+    def reset_auth(self, unauthenticated_requests):
+        """Let exactly the next `unauthenticated_requests` requests skip auth."""
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset-auth", method="POST",
+                                         data=str(unauthenticated_requests).encode(), headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def add_member_account(self, account_id, member_role, users_role, member_role_path="/", trust_policy=None):
+        """Creates, in `account_id`, the member role (allow-all; moto does not
+        enforce trust policies) and the users' role; returns a `MemberAccount`
+        holding the member role's credentials for setting up that account."""
+        self.reset_auth(MEMBER_BOOTSTRAP_ACTIONS)
+        sts = self._client("sts", "bootstrap", "bootstrap")
+        role_arn = f"arn:aws:iam::{account_id}:role{member_role_path}{member_role}"
+        credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="bootstrap")["Credentials"]
+        account = MemberAccount(self, account_id, credentials)
+        iam = account.client("iam")
+        trust = json.dumps(trust_policy or {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"}]})
+        iam.create_role(RoleName=member_role, Path=member_role_path, AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName=member_role, PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
+        account.users_role = iam.create_role(RoleName=users_role, AssumeRolePolicyDocument=trust)["Role"]
+        return account
+
     def environment(self, **extra):
         """Environment for running aws-userid-tagger against this server."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -101,6 +134,21 @@ class MotoServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class MemberAccount:
+    """An account of the simulated organization, reached as its member role."""
+
+    def __init__(self, server, account_id, credentials):
+        self.server, self.account_id, self.credentials = server, account_id, credentials
+        self.users_role = None
+
+    def client(self, service, region="us-east-1"):
+        return boto3.client(service, region_name=region, endpoint_url=self.server.endpoint,
+                            aws_access_key_id=self.credentials["AccessKeyId"],
+                            aws_secret_access_key=self.credentials["SecretAccessKey"],
+                            aws_session_token=self.credentials["SessionToken"],
+                            config=Config(retries={"max_attempts": 1}))
 
 
 def main():
