@@ -66,6 +66,9 @@ class AWSProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: without TCP_NODELAY each
+            # answer waits for the client's delayed ACK (40 ms) on a reused connection.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
