@@ -67,7 +67,8 @@ class Side:
 
     def start(self, api: RuntimeAPIServer, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         env = dict(self.env, AWS_LAMBDA_RUNTIME_API=api.address, **(extra_env or {}))
-        return subprocess.Popen(self.command, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
+        command = [word.replace("{api}", api.address) for word in self.command]
+        return subprocess.Popen(command, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -254,6 +255,26 @@ def cold_runs(sides: list[Side], standin: StandInProcess, runs: int) -> dict[str
     return figures
 
 
+def init_cpu_runs(sides: list[Side], runs: int) -> dict[str, dict]:
+    """CPU time (all threads, ns precision) and page faults of a fresh process up
+    to its first /next, with no event queued so it stops there: far less
+    sensitive to other processes' load than the wall-clock init."""
+    figures = {side.label: {"cpu_ms": [], "minflt": []} for side in sides}
+    for _ in range(runs):
+        for side in sides:
+            with RuntimeAPIServer() as api:
+                process = side.start(api)
+                try:
+                    wait_for_next_requests(api, 1, process)
+                    time.sleep(0.002)  # let it settle into its blocking read
+                    figures[side.label]["cpu_ms"].append(cpu_ns_precise(process.pid) / 1e6)
+                    with open(f"/proc/{process.pid}/stat") as f:
+                        figures[side.label]["minflt"].append(int(f.read().rsplit(")", 1)[1].split()[7]))
+                finally:
+                    stop(process)
+    return figures
+
+
 def floor_runs(runs: int) -> list[float] | None:
     """What the harness itself adds to "init": a static busybox `wget` of /next,
     process start to its request (no Swift, no Python, no TLS library)."""
@@ -418,6 +439,14 @@ def build_table(r: dict) -> list[tuple[str, str, str, str, str]]:
     if r.get("floor"):
         row("  harness floor: static busybox wget of /next, median (in both figures above)",
             fmt_ms(statistics.median(r["floor"])), "", "")
+    io, ir = r["init_cpu"]["ours"], r["init_cpu"]["reference"]
+    row("init CPU (user+sys up to the first /next), median", f"{statistics.median(io['cpu_ms']):.2f} ms",
+        f"{statistics.median(ir['cpu_ms']):.0f} ms", ratio(statistics.median(ir["cpu_ms"]), statistics.median(io["cpu_ms"])))
+    if "floor" in r["init_cpu"]:
+        row("  harness floor: the same for static busybox wget", f"{statistics.median(r['init_cpu']['floor']['cpu_ms']):.2f} ms",
+            "", "")
+    row("init page faults (minor), median", f"{statistics.median(io['minflt']):.0f}",
+        f"{statistics.median(ir['minflt']):.0f}", ratio(statistics.median(ir["minflt"]), statistics.median(io["minflt"])))
     lat_o, lat_r = statistics.median(wo["latency"]), statistics.median(wr["latency"])
     row(f"warm latency per launch event, median (n = {len(wo['latency'])} / {len(wr['latency'])})",
         fmt_ms(lat_o), fmt_ms(lat_r), ratio(lat_r, lat_o))
@@ -522,7 +551,8 @@ analysis kept across runs.
 - both: the same local Runtime API (checks/lib/runtime_api.py) and the same local EC2/IAM stand-in
   (bench/standin.py: bodies synthesised from a recorded real-AWS response, {r['fleet']:,}-instance fleet)
 - cold start: {len(co['first'])} / {len(cr['first'])} fresh processes, sides interleaved in random order
-- other builds and tests of the team may have been running on the same 2 cores during the run
+- load average (1, 5, 15 min) before the run: {' '.join(r['load'][0])}, after: {' '.join(r['load'][1])};
+  other builds and tests of the team may have been running on the same 2 cores
 
 {markdown_table(rows)}
 
@@ -565,6 +595,7 @@ def main() -> int:
         parser.error(f"no {options.zip}: run `make package` first")
     os.makedirs(options.scratch, exist_ok=True)
     random.seed()
+    load_before = open("/proc/loadavg").read().split()[:3]
     standin = StandInProcess(options.fleet)
     try:
         ours = prepare_ours(options.zip, options.scratch, standin.endpoint)
@@ -581,6 +612,11 @@ def main() -> int:
         log(f"cold start: {options.cold_runs} rounds")
         r["cold"] = cold_runs([ours, reference], standin, options.cold_runs)
         r["floor"] = floor_runs(options.cold_runs)
+        sides = [ours, reference]
+        if shutil.which("busybox"):
+            sides.append(Side("floor", [shutil.which("busybox"), "wget", "-q", "-O", "/dev/null",
+                                        "http://{api}/2018-06-01/runtime/invocation/next"], "/", {"PATH": "/usr/bin:/bin"}))
+        r["init_cpu"] = init_cpu_runs(sides, max(5, options.cold_runs // 2))
         log(f"warm: {options.warm_events} events (ours), {options.reference_warm_events} (reference)")
         r["warm"] = {"ours": warm_runs(ours, standin, options.warm_events),
                      "reference": warm_runs(reference, standin, options.reference_warm_events),
@@ -593,6 +629,7 @@ def main() -> int:
         standin.stop()
         if os.environ.get("BENCH_IN_NAMESPACE") == "1":
             subprocess.run(["umount", TASK_ROOT], check=False)
+    r["load"] = (load_before, open("/proc/loadavg").read().split()[:3])
     rows = build_table(r)
     print(text_table(rows))
     write_results(options.results, rows, r, options.command)
