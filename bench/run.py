@@ -37,14 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "checks", "lib"))
 from events import run_instances, scheduled  # noqa: E402
-import runtime_api  # noqa: E402
 from runtime_api import RuntimeAPIServer  # noqa: E402
 
-# The Runtime API server writes a response's head and body in two writes: with
-# Nagle's algorithm on, the second waits for the function's delayed ACK, 40 ms
-# per /next and per posted result, the same for both sides but far more than
-# either's own work. Lambda's real endpoint does not stall like that.
-runtime_api._RuntimeAPIHandler.disable_nagle_algorithm = True
 
 TASK_ROOT = "/var/task"
 ROLE_NAME = "Okta-ServiceWorkbenchUser"

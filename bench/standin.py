@@ -137,12 +137,6 @@ class StandIn:
 
     def serve(self) -> AWSProxy:
         proxy = AWSProxy(upstream=None)
-        # One write per response, sent at once: AWSProxy writes a response's head
-        # and body separately, and under Nagle's algorithm the body then waits for
-        # the client's delayed ACK, 40 ms per call, which would drown both clients.
-        # (setup() reads this per connection, so setting it before the first one counts.)
-        proxy.server.RequestHandlerClass.disable_nagle_algorithm = True
-        proxy.server.RequestHandlerClass.wbufsize = 1 << 16
         proxy.answer("DescribeInstances", self.describe_instances)
         proxy.answer("CreateTags", self.create_tags)
         proxy.answer("GetRole", self.get_role)
