@@ -1,5 +1,5 @@
 # Packaging for Lambda (docs/packaging.md). Included by the root Makefile.
-#   make package            dist/function.zip (BOOTSTRAP=script for the script form)
+#   make package            dist/function.zip (BOOTSTRAP=binary or script for the other forms)
 #   make package-check      the zip's checks, including a run in an empty root
 #   make package-bench      start-up to the first /next request, and peak RSS
 #   make build-TaggerFunction   SAM `BuildMethod: makefile` (copies into $(ARTIFACTS_DIR))

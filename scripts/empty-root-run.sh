@@ -19,7 +19,9 @@
 #   it and print the environment, one NAME=VALUE a line, run nothing (the
 #   caller mounts /proc and runs: see scripts/startup-bench.py);
 #   EMPTY_ROOT_COMMAND=PATH run PATH (inside the root) instead of
-#   /var/task/bootstrap.
+#   /var/task/bootstrap; EMPTY_ROOT_NAMESERVER=IP also writes the name
+#   service files Lambda has: /etc/resolv.conf (that nameserver),
+#   /etc/nsswitch.conf (hosts: files dns) and /etc/hosts (localhost).
 # Needs root (mount namespace, chroot), util-linux's unshare, unzip, python3.
 set -euo pipefail
 
@@ -75,6 +77,12 @@ chmod 1777 "$newroot/tmp"
 unzip -q "$zip_path" -d "$newroot/var/task" || die "cannot unzip $zip_path"
 cp "$ca_source" "$newroot/etc/pki/tls/certs/ca-bundle.crt"
 chmod 0644 "$newroot/etc/pki/tls/certs/ca-bundle.crt"
+if [ -n "${EMPTY_ROOT_NAMESERVER:-}" ]; then
+    printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$EMPTY_ROOT_NAMESERVER" >"$newroot/etc/resolv.conf"
+    printf 'hosts: files dns\n' >"$newroot/etc/nsswitch.conf"
+    printf '127.0.0.1 localhost\n::1 localhost\n' >"$newroot/etc/hosts"
+    chmod 0644 "$newroot"/etc/resolv.conf "$newroot"/etc/nsswitch.conf "$newroot"/etc/hosts
+fi
 [ -f "$newroot/var/task/bootstrap" ] || die "$zip_path has no bootstrap at its root"
 
 if [ "$(head -c 2 "$newroot/var/task/bootstrap")" = '#!' ]; then

@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# Build dist/function.zip for the provided.al2023 custom runtime:
-#   bootstrap                 the stripped release binary (Swift stdlib, libcurl,
-#                             libssl and libcrypto linked statically), ELF
-#                             interpreter /var/task/lib/ld-linux-x86-64.so.2,
-#                             RPATH /var/task/lib
-#   lib/                      the loader and the few glibc/GCC libraries left
-#                             NEEDED (libc, libm, libstdc++, libgcc_s)
+# Build dist/function.zip for the provided.al2023 custom runtime. Three forms
+# of `bootstrap`, all measured in docs/packaging.md:
+#
+#   BOOTSTRAP=static (default)  bootstrap is the stripped release binary linked
+#       fully statically: Swift stdlib, libcurl, libssl, libcrypto and glibc.
+#       No lib/, no loader: the cheapest form (start-up, RSS, size).
+#   BOOTSTRAP=binary  bootstrap is the binary linked dynamically against glibc
+#       only, ELF interpreter /var/task/lib/ld-linux-x86-64.so.2, RPATH
+#       /var/task/lib; lib/ holds the loader, libc, libm, libstdc++, libgcc_s.
+#   BOOTSTRAP=script  the repo-root `bootstrap` script, which runs
+#       aws-userid-tagger (that same dynamic binary) through lib/'s loader.
+#
+# CURL=debian (with binary or script) links Debian's shared libcurl and bundles
+# its ~30 libraries instead: only for measuring what that costs.
 # The unpacked tree is left in dist/function/ (what `build-TaggerFunction`
 # copies for SAM).
 #
-# BOOTSTRAP=script ships the repo-root `bootstrap` script instead, with the
-# unpatched binary as `aws-userid-tagger` beside it (the other measured form,
-# see docs/packaging.md).
-#
-# CURL=debian links Debian's shared libcurl (and its ~30 libraries, all
-# bundled) instead of the static one: only for measuring what that costs.
-#
 # Usage: scripts/package.sh
-# Environment: BOOTSTRAP=binary|script, CURL=static|debian, DIST=dir
+# Environment: BOOTSTRAP=static|binary|script, CURL=static|debian, DIST=dir
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,29 +27,35 @@ cd "$root"
 die() { echo "package: error: $*" >&2; exit 1; }
 say() { echo "package: $*" >&2; }
 
-bootstrap_form="${BOOTSTRAP:-binary}"
-case "$bootstrap_form" in binary|script) ;; *) die "BOOTSTRAP must be 'binary' or 'script', not '$bootstrap_form'" ;; esac
+bootstrap_form="${BOOTSTRAP:-static}"
+case "$bootstrap_form" in static|binary|script) ;;
+    *) die "BOOTSTRAP must be 'static', 'binary' or 'script', not '$bootstrap_form'" ;; esac
 curl_form="${CURL:-static}"
 case "$curl_form" in static|debian) ;; *) die "CURL must be 'static' or 'debian', not '$curl_form'" ;; esac
+[ "$curl_form" = static ] || [ "$bootstrap_form" != static ] || die "CURL=debian needs BOOTSTRAP=binary or script"
 dist="${DIST:-$root/dist}"
 stage="$dist/function"
 zip_path="$dist/function.zip"
-scratch="$root/.build-release"
-[ "$curl_form" = static ] || scratch="$root/.build-release-$curl_form-curl"
+# One scratch path per way of linking, so switching forms relinks nothing.
+case "$bootstrap_form/$curl_form" in
+    static/*) scratch="$root/.build-release" ;;
+    */static) scratch="$root/.build-release-dynamic" ;;
+    *) scratch="$root/.build-release-debian-curl" ;;
+esac
 linkdir="$root/.build-deps/link"
 product=aws-userid-tagger
 task_root=/var/task                 # where Lambda unpacks the zip
 max_bytes=$((12 * 1000 * 1000))     # hard limit of the issue
 target_bytes=$((10 * 1000 * 1000))  # the brief's target
 
-# Libraries a package may still need at run time: glibc and GCC's runtime.
-# Anything else (libcurl, libssl, libcrypto, ICU...) means the static link
-# went wrong and the zip would not run in an empty root.
+# Libraries a dynamic package may still need at run time: glibc and GCC's
+# runtime. Anything else (libcurl, libssl, libcrypto, ICU...) means the static
+# link of those went wrong.
 allowed_needed="libc.so.6 libm.so.6 libstdc++.so.6 libgcc_s.so.1 ld-linux-x86-64.so.2"
 
 [ "$(uname -m)" = x86_64 ] || die "this packages for x86_64 Lambda; run it on an x86_64 machine"
 command -v swift >/dev/null || die "swift is not on PATH"
-"$here/ensure-system-deps.sh" patchelf zip binutils libc-bin
+"$here/ensure-system-deps.sh" patchelf zip binutils libc-bin libc6-dev
 
 # 1. Static libcurl, then a directory of .a files searched first, so that
 #    -lcurl, -lssl and -lcrypto resolve to archives, not to Debian's .so files.
@@ -72,50 +78,69 @@ if [ "$curl_form" = static ]; then
 else
     allowed_needed=""  # anything goes: it is all bundled
 fi
+# glibc's static libc.a: name lookups (getaddrinfo, getpwuid_r) use the
+# "files" and "dns" services built into glibc >= 2.34, so the linker's
+# warnings that they need glibc's shared NSS modules at run time do not apply
+# to Lambda's "hosts: files dns" (checked in the empty root); they are dropped
+# from the output below. (-static-pie would keep ASLR for the executable but
+# needs lld, and that build crashes at start: see docs/packaging.md.)
+[ "$bootstrap_form" != static ] || swift_flags+=(-Xswiftc -static-executable)
 
 # 2. Release build.
 say "swift build ${swift_flags[*]}"
-swift build "${swift_flags[@]}" >&2 || die "swift build failed (if the error is in a file someone is editing, wait and retry)"
+swift build "${swift_flags[@]}" 2>&1 | sed '/in statically linked applications requires at runtime the shared libraries/d' >&2 \
+    || die "swift build failed (if the error is in a file someone is editing, wait and retry)"
 bin="$(swift build "${swift_flags[@]}" --show-bin-path)/$product"
 [ -x "$bin" ] || die "the build produced no $bin"
 
-# 3. Only glibc and GCC's runtime may remain NEEDED.
+# 3. What the binary still needs from the system.
 needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
-for lib in $needed; do
-    [ -n "$allowed_needed" ] || break
-    case " $allowed_needed " in
-        *" $lib "*) ;;
-        *) die "$bin still needs $lib; expected only: $allowed_needed (readelf -d $bin)" ;;
-    esac
-done
+if [ "$bootstrap_form" = static ]; then
+    [ -z "$needed" ] || die "$bin is not fully static: it needs $(echo $needed)"
+    headers="$(readelf -l "$bin")"
+    [[ "$headers" != *"Requesting program interpreter"* ]] || die "$bin has an ELF interpreter: not fully static"
+else
+    for lib in $needed; do
+        [ -n "$allowed_needed" ] || break
+        case " $allowed_needed " in
+            *" $lib "*) ;;
+            *) die "$bin still needs $lib; expected only: $allowed_needed (readelf -d $bin)" ;;
+        esac
+    done
+fi
 
 # 4. The tree that ships.
 rm -rf "$stage"
-mkdir -p "$stage/lib"
-# ldd gives the host paths of the whole closure (libstdc++ -> libm, libc...).
-ldd "$bin" | while read -r name arrow path _; do
-    case "$name" in
-        linux-vdso.so.*) continue ;;
-        /*) path="$name"; name="${name##*/}" ;;  # the loader line
-    esac
-    [ "$arrow" = "=>" ] || [ "${path:0:1}" = / ] || die "cannot resolve $name: ldd says '$name $arrow $path'"
-    cp -L "$path" "$stage/lib/$name"
-done
-for lib in $needed; do
-    [ -f "$stage/lib/$lib" ] || die "ldd did not resolve $lib"
-done
-[ -f "$stage/lib/ld-linux-x86-64.so.2" ] || die "the loader ld-linux-x86-64.so.2 was not found by ldd"
-chmod 0644 "$stage"/lib/*
-chmod 0755 "$stage/lib/ld-linux-x86-64.so.2"
+mkdir -p "$stage"
+if [ "$bootstrap_form" != static ]; then
+    mkdir -p "$stage/lib"
+    # ldd gives the host paths of the whole closure (libstdc++ -> libm, libc...).
+    ldd "$bin" | while read -r name arrow path _; do
+        case "$name" in
+            linux-vdso.so.*) continue ;;
+            /*) path="$name"; name="${name##*/}" ;;  # the loader line
+        esac
+        [ "$arrow" = "=>" ] || [ "${path:0:1}" = / ] || die "cannot resolve $name: ldd says '$name $arrow $path'"
+        cp -L "$path" "$stage/lib/$name"
+    done
+    for lib in $needed; do
+        [ -f "$stage/lib/$lib" ] || die "ldd did not resolve $lib"
+    done
+    [ -f "$stage/lib/ld-linux-x86-64.so.2" ] || die "the loader ld-linux-x86-64.so.2 was not found by ldd"
+    chmod 0644 "$stage"/lib/*
+    chmod 0755 "$stage/lib/ld-linux-x86-64.so.2"
+fi
 
 case "$bootstrap_form" in
+    static)
+        strip --strip-all -o "$stage/bootstrap" "$bin"
+        ;;
     binary)
         strip --strip-all -o "$stage/bootstrap" "$bin"
         # DT_RPATH, not DT_RUNPATH: RPATH is searched before LD_LIBRARY_PATH,
         # which Lambda sets to include /lib64, where AL2023's glibc 2.34 lives.
         patchelf --set-interpreter "$task_root/lib/ld-linux-x86-64.so.2" \
             --force-rpath --set-rpath "$task_root/lib" "$stage/bootstrap"
-        chmod 0755 "$stage/bootstrap"
         ;;
     script)
         strip --strip-all -o "$stage/$product" "$bin"
@@ -123,6 +148,7 @@ case "$bootstrap_form" in
         install -m 0755 "$root/bootstrap" "$stage/bootstrap"
         ;;
 esac
+chmod 0755 "$stage/bootstrap"
 
 # 5. The zip: fixed timestamps and order, so the same build gives the same zip.
 find "$stage" -exec touch -h -d '2000-01-01 00:00:00 UTC' {} +
@@ -136,7 +162,7 @@ if [ "$zip_bytes" -gt "$max_bytes" ] && [ "$curl_form" = static ]; then
 fi
 mv -f "$zip_path.tmp" "$zip_path"
 
-say "bootstrap form: $bootstrap_form; libcurl: $curl_form; NEEDED: $(echo $needed)"
+say "bootstrap form: $bootstrap_form; libcurl: $curl_form; NEEDED: $(echo ${needed:-none})"
 (cd "$stage" && find . -type f | LC_ALL=C sort | xargs du -b | sed 's|\./||; s/^/package:   /') >&2
 say "wrote $zip_path: $zip_bytes bytes"
 [ "$zip_bytes" -le "$max_bytes" ] || say "warning: over the hard limit of $max_bytes bytes (CURL=$curl_form is for measuring only)"

@@ -184,3 +184,47 @@ class TLSRelay:
 
     def stop(self):
         self._listener.close()
+
+
+class StubDNS:
+    """A DNS server on a loopback address, port 53 (resolv.conf takes no
+    port): answers every A query with 127.0.0.1, every other query with no
+    record, and records the names asked for. Enough to prove that the
+    function's glibc resolves names through /etc/resolv.conf."""
+
+    def __init__(self, address="127.0.0.54"):
+        self.address = address
+        self.queries: list[tuple[str, int]] = []
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.bind((address, 53))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                packet, client = self._socket.recvfrom(512)
+            except OSError:
+                return
+            try:
+                self._socket.sendto(self._answer(packet), client)
+            except (IndexError, ValueError, OSError):
+                continue
+
+    def _answer(self, packet):
+        labels, offset = [], 12
+        while packet[offset]:
+            length = packet[offset]
+            labels.append(packet[offset + 1:offset + 1 + length].decode())
+            offset += 1 + length
+        qtype = int.from_bytes(packet[offset + 1:offset + 3], "big")
+        question = packet[12:offset + 5]
+        self.queries.append((".".join(labels), qtype))
+        answers = b""
+        if qtype == 1:  # A: name pointer to the question, type A, class IN, TTL 60, 4 bytes
+            answers = b"\xc0\x0c" + b"\x00\x01\x00\x01" + (60).to_bytes(4, "big") + b"\x00\x04" + bytes([127, 0, 0, 1])
+        flags = b"\x81\x80"  # response, recursion desired and available, NOERROR
+        counts = b"\x00\x01" + (b"\x00\x01" if answers else b"\x00\x00") + b"\x00\x00\x00\x00"
+        return packet[:2] + flags + counts + question + answers
+
+    def stop(self):
+        self._socket.close()

@@ -7,8 +7,8 @@ import json
 import events
 import pytest
 from conftest import USERS_ROLE, launch, tags_of
-from package_support import (ThrowawayCA, TLSRelay, empty_root, needs_root, package_zip,  # noqa: F401 (fixtures)
-                             unpacked)
+from package_support import (StubDNS, ThrowawayCA, TLSRelay, empty_root, needs_root,  # noqa: F401 (fixtures)
+                             package_zip, unpacked)
 from runtime_api import RuntimeAPIServer
 
 
@@ -92,3 +92,29 @@ def test_https_to_an_untrusted_server_fails_cleanly_and_writes_nothing(empty_roo
     assert https_proxy.handshakes == 0 and https_proxy.failed_handshakes, "the client must refuse the certificate"
     assert proxy.calls == [], "nothing may reach AWS over an unverified connection"
     assert "AwsUserId" not in tags_of(moto, ids[0])
+
+
+@pytest.fixture
+def stub_dns(needs_root):
+    try:
+        server = StubDNS()
+    except OSError as error:
+        pytest.fail(f"cannot serve DNS on 127.0.0.54:53: {error}")
+    yield server
+    server.stop()
+
+
+def test_names_resolve_through_resolv_conf_and_hosts(empty_root, moto, proxy, stub_dns, users_role):
+    # Real AWS endpoints are names: the function's own glibc (bundled or
+    # linked in) must resolve them with only Lambda's /etc files, no NSS
+    # module to load from the root.
+    port = proxy.endpoint.rsplit(":", 1)[1]
+    ids = launch(moto, 1, created_by="hopper")
+    env = aws_env(moto, f"http://localhost:{port}", AWS_ENDPOINT_URL_EC2=f"http://ec2.tagger-dns.test:{port}")
+    function = empty_root(env, ["invoke", "--event", "-"], stdin=json.dumps(events.run_instances(ids)).encode(),
+                          runner_env={"EMPTY_ROOT_NAMESERVER": stub_dns.address})
+    status, out, err = function.communicate()
+    assert status == 0, err
+    assert json.loads(out)["tagged"] == [{"instanceId": ids[0], "value": f"{users_role['RoleId']}:hopper"}]
+    assert ("ec2.tagger-dns.test", 1) in stub_dns.queries, stub_dns.queries  # EC2 by DNS
+    assert not any(name == "localhost" for name, _ in stub_dns.queries)  # IAM by /etc/hosts

@@ -1,10 +1,15 @@
-"""What dist/function.zip holds: bootstrap at the root, the loader and only
-glibc and GCC's runtime under lib/, everything Lambda needs readable, and the
-binary wired to /var/task/lib (docs/packaging.md)."""
+"""What dist/function.zip holds, for each form of bootstrap (docs/packaging.md):
+- static: bootstrap is a fully static executable, and nothing else ships;
+- binary: bootstrap needs only glibc and GCC's runtime, from /var/task/lib,
+  through the loader bundled there;
+- script: the repository's bootstrap script, the binary beside it, lib/.
+In every form: bootstrap at the root, everything readable by Lambda's sandbox
+user, libcurl and OpenSSL linked in, the binary stripped, under the size limit."""
 import re
 import subprocess
 import zipfile
 
+import pytest
 from package_support import ROOT, package_zip, unpacked  # noqa: F401 (fixtures)
 
 HARD_LIMIT = 12_000_000
@@ -21,46 +26,68 @@ def is_elf(path):
         return f.read(4) == b"\x7fELF"
 
 
+def needed_of(path):
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", readelf("-d", str(path))))
+
+
+def form_of(unpacked):
+    bootstrap = unpacked / "bootstrap"
+    if not is_elf(bootstrap):
+        return "script"
+    return "binary" if "Requesting program interpreter" in readelf("-l", str(bootstrap)) else "static"
+
+
 def the_binary(unpacked):
     """The function's ELF executable: bootstrap itself, or what the script runs."""
-    bootstrap = unpacked / "bootstrap"
-    return bootstrap if is_elf(bootstrap) else unpacked / "aws-userid-tagger"
+    return unpacked / ("aws-userid-tagger" if form_of(unpacked) == "script" else "bootstrap")
 
 
-def test_bootstrap_at_the_root_loader_under_lib_and_size_under_the_limit(package_zip):
+@pytest.fixture(scope="module")
+def form(unpacked):
+    return form_of(unpacked)
+
+
+def test_bootstrap_at_the_root_everything_readable_and_size_under_the_limit(package_zip, form):
     with zipfile.ZipFile(package_zip) as archive:
         infos = {info.filename: info for info in archive.infolist()}
     assert "bootstrap" in infos
-    assert "lib/ld-linux-x86-64.so.2" in infos
     assert not any(name.startswith(("/", "..")) or "/../" in name for name in infos)
     assert package_zip.stat().st_size <= HARD_LIMIT
-    # Lambda keeps the zip's modes: bootstrap and the loader must be executable,
-    # everything readable by the sandbox user (not root).
+    # Lambda keeps the zip's modes and runs bootstrap as a sandbox user, not root.
     for name, info in infos.items():
-        mode = info.external_attr >> 16
-        assert mode & 0o004, f"{name} is not world-readable ({oct(mode)})"
-    for name in ("bootstrap", "lib/ld-linux-x86-64.so.2"):
+        assert (info.external_attr >> 16) & 0o004, f"{name} is not world-readable ({oct(info.external_attr >> 16)})"
+    executables = ["bootstrap"]
+    if form == "static":
+        assert sorted(infos) == ["bootstrap"], "a static bootstrap needs nothing beside it"
+    else:
+        executables.append("lib/ld-linux-x86-64.so.2")
+    for name in executables:
         assert (infos[name].external_attr >> 16) & 0o001, f"{name} is not executable by others"
 
 
-def test_only_glibc_and_the_gcc_runtime_are_needed_and_all_are_bundled(unpacked):
+def test_what_the_binary_needs_ships_with_it(unpacked, form):
     binary = the_binary(unpacked)
-    dynamic = readelf("-d", str(binary))
-    needed = set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", dynamic))
+    if form == "static":
+        assert "There is no dynamic section" in readelf("-d", str(binary))
+        return
+    needed = needed_of(binary)
     assert needed, "no NEEDED entries: not a dynamically linked binary?"
     assert needed <= ALLOWED_NEEDED, f"unexpected shared libraries: {sorted(needed - ALLOWED_NEEDED)}"
     bundled = {path.name for path in (unpacked / "lib").iterdir()}
     assert needed <= bundled, f"needed but not bundled: {sorted(needed - bundled)}"
-    # The bundled libraries need nothing that is not bundled either.
-    for library in (unpacked / "lib").iterdir():
-        if library.name == "ld-linux-x86-64.so.2":
-            continue
-        wants = set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", readelf("-d", str(library))))
-        assert wants <= bundled, f"{library.name} needs {sorted(wants - bundled)}"
+    for library in (unpacked / "lib").iterdir():  # and the bundled ones need nothing else
+        if library.name != "ld-linux-x86-64.so.2":
+            wants = needed_of(library)
+            assert wants <= bundled, f"{library.name} needs {sorted(wants - bundled)}"
 
 
-def test_libcurl_and_openssl_are_linked_in_not_imported(unpacked):
-    symbols = readelf("--dyn-syms", str(the_binary(unpacked)))
+def test_libcurl_and_openssl_are_linked_in_not_imported(unpacked, form):
+    binary = the_binary(unpacked)
+    if form == "static":
+        assert "no program interpreter" not in readelf("-l", str(binary))
+        assert not needed_of(binary)
+        return
+    symbols = readelf("--dyn-syms", str(binary))
     # "  12: 0000000000000000  0 FUNC  GLOBAL DEFAULT  UND curl_easy_init@CURL_OPENSSL_4 (2)"
     undefined = set(re.findall(r" UND ([^@\s]+)", symbols))
     assert undefined, "no undefined symbols read: readelf's format changed?"
@@ -68,19 +95,19 @@ def test_libcurl_and_openssl_are_linked_in_not_imported(unpacked):
     assert imported == [], f"imported from a shared library: {imported[:10]}"
 
 
-def test_a_binary_bootstrap_loads_the_bundled_glibc_from_var_task(unpacked):
+def test_bootstrap_is_stripped_and_wired_for_var_task(unpacked, form):
     bootstrap = unpacked / "bootstrap"
-    if not is_elf(bootstrap):
-        # The script form: it must be the repository's bootstrap, verbatim.
-        assert bootstrap.read_bytes() == (ROOT / "bootstrap").read_bytes()
-        assert is_elf(unpacked / "aws-userid-tagger")
+    assert ".symtab" not in readelf("-S", str(the_binary(unpacked))), "the binary is not stripped"
+    if form == "script":
+        assert bootstrap.read_bytes() == (ROOT / "bootstrap").read_bytes(), "ships the repository's bootstrap verbatim"
         return
     headers = readelf("-l", str(bootstrap))
+    if form == "static":
+        assert "Requesting program interpreter" not in headers
+        return
     assert f"[Requesting program interpreter: {LOADER}]" in headers
     dynamic = readelf("-d", str(bootstrap))
     # DT_RPATH (searched before LD_LIBRARY_PATH, which on Lambda lists /lib64
     # and AL2023's older glibc), not DT_RUNPATH.
     assert re.search(r"\(RPATH\)\s+Library rpath: \[/var/task/lib\]", dynamic), dynamic
     assert "(RUNPATH)" not in dynamic
-    assert ".symtab" not in readelf("-S", str(bootstrap)), "bootstrap is not stripped"
-
