@@ -90,6 +90,11 @@ FAULTS = [
                      "<item><key>CreatedBy</key><value>victim</value></item></tagSet></item></instancesSet></item>"
                      "</reservationSet></DescribeInstancesResponse>")],
          "skipped", {"DescribeInstances": 1, "CreateTags": 0}, why="an item without an instance id is not ours: not found, nothing written"),
+    Case("10 MB 200 body", "DescribeInstances",
+         [Fault(200, b"<DescribeInstancesResponse><requestId>" + b"x" * (10 << 20) + b"</requestId></DescribeInstancesResponse>")],
+         "InvalidResponse", {"DescribeInstances": 1, "CreateTags": 0}, why="past the XML reader's 8 MiB: refused unread, final"),
+    Case("20 MB 200 body", "DescribeInstances", [Fault(200, b"<a>" + b"x" * (20 << 20) + b"</a>")] * 5,
+         "NetworkError", {"DescribeInstances": 5, "CreateTags": 0}, why="past the transport's 16 MiB: cut off; retried as a network error"),
     Case("InvalidInstanceID.NotFound twice, then found", "DescribeInstances", ec2(400, "InvalidInstanceID.NotFound", 2), "tagged",
          {"DescribeInstances": 3, "CreateTags": 1}, why="EC2 is eventually consistent"),
     Case("InvalidInstanceID.NotFound on every attempt", "DescribeInstances",
