@@ -42,7 +42,7 @@ FORCE:
 # One run of a target: $(1) = target, $(2) = seconds.
 define fuzz_run
 	mkdir -p $(FUZZ_SCRATCH)/corpus-$(1) $(FUZZ_SCRATCH)/artifacts
-	$(FUZZ_SCRATCH)/fuzz-$(1) -max_total_time=$(2) -max_len=$(FUZZ_MAX_LEN_$(1)) -timeout=10 -rss_limit_mb=2048 \
+	$(FUZZ_SCRATCH)/fuzz-$(1) -max_total_time=$(2) -max_len=$(FUZZ_MAX_LEN_$(1)) -timeout=10 -rss_limit_mb=2048 -dict=fuzz/$(1).dict \
 		-print_final_stats=1 -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$(1)- \
 		$(FUZZ_SCRATCH)/corpus-$(1) $(FUZZ_SEEDS_$(1)) 2>&1 | tee $(FUZZ_SCRATCH)/fuzz-$(1).log | grep -E "^(#[0-9]+ +DONE|stat::|==[0-9]+==ERROR|SUMMARY|Done )" ; \
 		test $${PIPESTATUS[0]} -eq 0
