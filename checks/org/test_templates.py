@@ -1,0 +1,146 @@
+"""central.yaml and member.yaml: cfn-lint clean, StackSet-safe (no names that
+collide, no region, account or partition written down), and one policy text
+with policies/."""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "policies"))
+
+import render  # noqa: E402
+
+TEMPLATES = ["central.yaml", "member.yaml"]
+# The placeholders of policies/member/* (docs/organizations.md, "Placeholders").
+EXAMPLE = {
+    "AWS::Partition": "aws", "AWS::Region": "eu-west-1", "AWS::AccountId": "111122223333",
+    "CentralFunctionRoleArn": "arn:aws:iam::444455556666:role/aws-userid-tagger/CENTRAL-FUNCTION-ROLE-NAME",
+    "OrganizationId": "o-exampleorgid", "ExternalId": "EXAMPLE-EXTERNAL-ID", "MemberRoleName": "aws-userid-tagger-member",
+}
+
+
+def load(name):
+    from cfnlint.decode import decode_str
+
+    template, matches = decode_str((ROOT / name).read_text())
+    assert not matches, matches
+    return template
+
+
+def resolve(node, values, conditions):
+    """What CloudFormation makes of `node` with these parameter values: Ref,
+    Fn::Sub, Fn::Select, Fn::Split and Fn::If, the functions the policies use."""
+    if isinstance(node, list):
+        return [resolve(item, values, conditions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Ref"}:
+        return values[node["Ref"]]
+    if set(node) == {"Fn::Sub"}:
+        text, extra = (node["Fn::Sub"], {}) if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"]
+        scope = dict(values, **{k: resolve(v, values, conditions) for k, v in extra.items()})
+        return re.sub(r"\$\{([^}!]*)\}", lambda m: scope[m.group(1)], text).replace("${!", "${")
+    if set(node) == {"Fn::Select"}:
+        index, items = node["Fn::Select"]
+        return resolve(items, values, conditions)[int(index)]
+    if set(node) == {"Fn::Split"}:
+        separator, text = node["Fn::Split"]
+        return resolve(text, values, conditions).split(separator)
+    if set(node) == {"Fn::If"}:
+        name, yes, no = node["Fn::If"]
+        return resolve(yes if conditions[name] else no, values, conditions)
+    return {key: resolve(value, values, conditions) for key, value in node.items()}
+
+
+def cfn_lint_command():
+    script = pathlib.Path(sys.executable).with_name("cfn-lint")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cfnlint"]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_cfn_lint_reports_nothing(name):
+    result = subprocess.run(cfn_lint_command() + [name], capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0 and result.stdout.strip() == "", result.stdout + result.stderr
+
+
+def test_member_role_permissions_are_rendered_from_the_function_role_policy():
+    text = (ROOT / "member.yaml").read_text()
+    assert render.render_template(text) == text, "member.yaml is stale: render it like template.yaml (policies/render.py)"
+    [(path, sub)] = render.generated_blocks(text).items()
+    assert path == "policies/function-role.json"
+    assert json.loads(render.unrender_string(sub)) == json.loads((ROOT / path).read_text())
+
+
+def test_member_trust_policy_is_the_shipped_one_and_drops_only_an_empty_external_id():
+    role = load("member.yaml")["Resources"]["MemberRole"]["Properties"]
+    shipped = json.loads((ROOT / "policies/member/member-trust.policy").read_text())
+    assert resolve(role["AssumeRolePolicyDocument"], EXAMPLE, {"HasExternalId": True}) == shipped
+    without = resolve(role["AssumeRolePolicyDocument"], dict(EXAMPLE, ExternalId=""), {"HasExternalId": False})
+    del shipped["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"]
+    assert without == shipped
+    assert role["Path"] == "/aws-userid-tagger/", "the guard in policies/guard/ protects this path"
+
+
+def test_central_function_may_assume_only_the_member_role_inside_the_organization():
+    policies = load("central.yaml")["Resources"]["TaggerFunctionRole"]["Properties"]["Policies"]
+    [assume] = [p["PolicyDocument"] for p in policies if p["PolicyName"] == "assume-member-roles"]
+    assert resolve(assume, EXAMPLE, {}) == json.loads((ROOT / "policies/member/central-assume.json").read_text())
+
+
+def test_central_function_finds_the_role_member_yaml_creates():
+    central, member = load("central.yaml"), load("member.yaml")
+    env = central["Resources"]["TaggerFunction"]["Properties"]["Environment"]["Variables"]
+    role = member["Resources"]["MemberRole"]["Properties"]
+    assert resolve(env["TAGGER_MEMBER_ROLE"], EXAMPLE, {}) == role["Path"].strip("/") + "/" + resolve(role["RoleName"], EXAMPLE, {})
+    assert central["Parameters"]["MemberRoleName"]["Default"] == member["Parameters"]["MemberRoleName"]["Default"]
+    for key in ["SourceTagKey", "TargetTagKey"]:
+        assert central["Parameters"][key]["Default"] == member["Parameters"][key]["Default"] == render.DEFAULTS[key]
+
+
+def test_the_bus_takes_events_from_the_organization_only():
+    bus = load("central.yaml")["Resources"]["CentralEventBus"]["Properties"]
+    [statement] = bus["Policy"]["Statement"]
+    assert statement["Action"] == "events:PutEvents"
+    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": {"Ref": "OrganizationId"}}}
+    assert resolve(statement["Resource"], dict(EXAMPLE, **{"AWS::StackName": "central"}), {}) == \
+        "arn:aws:events:eu-west-1:111122223333:event-bus/central-ec2-launches"
+    assert resolve(bus["Name"], {"AWS::StackName": "central"}, {}) == "central-ec2-launches"
+
+
+def test_member_rules_forward_to_the_central_bus_with_their_role():
+    resources = load("member.yaml")["Resources"]
+    for name in ["ForwardRunInstancesRule", "ForwardSourceTagRule"]:
+        [target] = resources[name]["Properties"]["Targets"]
+        assert target["Arn"] == {"Ref": "CentralEventBusArn"}
+        assert target["RoleArn"] == {"Fn::GetAtt": ["ForwarderRole", "Arn"]}
+    [statement] = resources["ForwarderRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert (statement["Action"], statement["Resource"]) == ("events:PutEvents", {"Ref": "CentralEventBusArn"})
+
+
+@pytest.mark.parametrize("name", TEMPLATES + ["template.yaml"])
+def test_stackset_safe_no_fixed_names_regions_accounts_or_partitions(name):
+    template = load(name)
+    naming = {"FunctionName", "RoleName", "ManagedPolicyName", "QueueName", "LogGroupName", "Name"}
+    for logical_id, resource in template["Resources"].items():
+        props = resource.get("Properties", {})
+        fixed = {key for key in naming & set(props) if isinstance(props[key], str)}
+        assert not fixed, f"{name}: {logical_id} sets {fixed}"
+        if "RoleName" in props:
+            # The member role's name is fixed by design (the central function
+            # finds it by name): only one stack per account may create it.
+            assert (name, logical_id, resource.get("Condition")) == ("member.yaml", "MemberRole", "CreateMemberRole")
+    text = (ROOT / name).read_text()
+    body = text[text.index("\nResources:"):]
+    assert not re.search(r"\b(us|eu|ap|sa|ca|me|af|il|mx|cn)-[a-z]+-\d\b", body), f"{name} names a region"
+    assert not re.search(r"(?<![\d.])\d{12}(?!\d)", body), f"{name} names an account"
+    assert "arn:aws:" not in body, f"{name} writes the partition down"
+
+
+def test_the_member_role_is_made_in_one_region_only():
+    member = load("member.yaml")
+    assert member["Conditions"]["CreateMemberRole"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "MemberRoleRegion"}]}
+    assert "Default" not in member["Parameters"]["MemberRoleRegion"], "the region must be chosen, not assumed"
