@@ -29,6 +29,8 @@ def main() -> int:
     parser.add_argument("--out", default=os.path.join(run.ROOT, ".build-bench", "profile"))
     parser.add_argument("--binary", help="profile this build instead of the zip's stripped bootstrap, for symbols "
                                          "(e.g. .build-release/release/aws-userid-tagger, which package.sh strips)")
+    parser.add_argument("--tls", action="store_true", help="the stand-in over HTTPS, as AWS is (see run.make_tls)")
+    parser.add_argument("--small-bundle", action="store_true", help="with --tls: the 5-certificate CA bundle")
     parser.add_argument("--warm", type=int, default=20, help="warm events after the first, profiled together")
     options = parser.parse_args()
     if os.environ.get("BENCH_IN_NAMESPACE") != "1":
@@ -36,10 +38,13 @@ def main() -> int:
         os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", sys.executable, *sys.argv])
     shutil.rmtree(options.out, ignore_errors=True)
     os.makedirs(options.out)
-    standin = run.StandInProcess(100)
+    scratch = os.path.join(run.ROOT, ".build-bench", "bench-run")
+    tls = run.make_tls(scratch) if options.tls else None
+    standin = run.StandInProcess(100, tls[:2] if tls else None)
     try:
-        ours = run.prepare_ours(os.path.abspath(options.zip), os.path.join(run.ROOT, ".build-bench", "bench-run"),
-                                standin.endpoint)
+        ours = run.prepare_ours(os.path.abspath(options.zip), scratch, standin.endpoint)
+        if tls:
+            ours = run.over_tls(ours, standin.endpoint, tls[3] if options.small_bundle else tls[2])
         command = [os.path.abspath(options.binary)] if options.binary else ours.command
         ours.command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={options.out}/callgrind.out.%p",
                         "--dump-instr=no", *command]

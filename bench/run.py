@@ -115,8 +115,9 @@ def prepare_reference(python: str, endpoint: str) -> Side:
 class StandInProcess:
     """bench/standin.py in a process of its own, driven over its standard input."""
 
-    def __init__(self, fleet: int):
-        self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "standin.py"), str(fleet)],
+    def __init__(self, fleet: int, tls: tuple[str, str] | None = None):
+        self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "standin.py"), str(fleet),
+                                         *(["--tls", *tls] if tls else [])],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.endpoint = json.loads(self.process.stdout.readline())["endpoint"]
 
@@ -353,6 +354,34 @@ def reconcile_run(side: Side, standin: StandInProcess, fleet: int) -> dict:
     return {"seconds": elapsed, "cpu_seconds": cpu, "calls": calls, "peak_rss_kb": rss, "body_keys": sorted(body)}
 
 
+def make_tls(scratch: str) -> tuple[str, str, str, str]:
+    """A throw-away certificate for 127.0.0.1; a CA bundle of the system's CAs
+    plus it (so both clients load a bundle of real size, as on Lambda); and a
+    small bundle of 4 system CAs plus it (the size of Amazon Trust Services'
+    roots, which AWS's endpoints chain to)."""
+    directory = os.path.join(scratch, "tls")
+    os.makedirs(directory, exist_ok=True)
+    cert, key, bundle, small = (os.path.join(directory, name)
+                                for name in ("standin.pem", "standin.key", "ca-bundle.pem", "ca-small.pem"))
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE"],
+                   check=True, capture_output=True)
+    system = next((p for p in ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt")
+                   if os.path.exists(p)), None)
+    system_pems = open(system).read() if system else ""
+    with open(bundle, "w") as out:
+        out.write(system_pems + open(cert).read())
+    end = "-----END CERTIFICATE-----\n"
+    with open(small, "w") as out:
+        out.write("".join(pem + end for pem in system_pems.split(end)[:4] if "BEGIN" in pem) + open(cert).read())
+    return cert, key, bundle, small
+
+
+def over_tls(side: Side, endpoint: str, bundle: str) -> Side:
+    return Side(side.label, side.command, side.cwd, dict(side.env, AWS_ENDPOINT_URL=endpoint, AWS_CA_BUNDLE=bundle))
+
+
 def sigv4(binary: str, reference_python: str) -> dict:
     ours = json.loads(subprocess.run([binary, "100000", "5"], check=True, capture_output=True, text=True).stdout)
     theirs = json.loads(subprocess.run([reference_python, os.path.join(HERE, "sigv4_botocore.py"), "5000", "5"],
@@ -430,6 +459,17 @@ def build_table(r: dict) -> list[tuple[str, str, str, str, str]]:
         f"≤ 5 ms {'met' if init_o <= 5 else 'MISSED'}")
     row("init, p90", fmt_ms(percentile(co["init"], 90)), fmt_ms(percentile(cr["init"], 90)),
         ratio(percentile(cr["init"], 90), percentile(co["init"], 90)))
+    if r.get("cold_tls"):
+        to, tr = r["cold_tls"]["ours"], r["cold_tls"]["reference"]
+        first_o, first_r = statistics.median(to["first"]), statistics.median(tr["first"])
+        row(f"cold start over HTTPS (verified, {r['tls_bundle_kb']} KB CA bundle), median", fmt_ms(first_o),
+            fmt_ms(first_r), ratio(first_r, first_o))
+        row("cold start over HTTPS, p90", fmt_ms(percentile(to["first"], 90)), fmt_ms(percentile(tr["first"], 90)),
+            ratio(percentile(tr["first"], 90), percentile(to["first"], 90)))
+        small = r["cold_tls"].get("ours_small_bundle")
+        if small:
+            row("  ours over HTTPS with a 5-certificate CA bundle, median", fmt_ms(statistics.median(small["first"])),
+                "", ratio(first_r, statistics.median(small["first"])))
     if r.get("floor"):
         row("  harness floor: static busybox wget of /next, median (in both figures above)",
             fmt_ms(statistics.median(r["floor"])), "", "")
@@ -570,6 +610,7 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=30)
     parser.add_argument("--warm-events", type=int, default=300)
     parser.add_argument("--reference-warm-events", type=int, default=60)
+    parser.add_argument("--tls-runs", type=int, default=15, help="cold starts over HTTPS (0: none)")
     parser.add_argument("--fleet", type=int, default=10_000)
     parser.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument("--scratch", default=os.path.join(ROOT, ".build-bench", "bench-run"))
@@ -611,6 +652,19 @@ def main() -> int:
             sides.append(Side("floor", [shutil.which("busybox"), "wget", "-q", "-O", "/dev/null",
                                         "http://{api}/2018-06-01/runtime/invocation/next"], "/", {"PATH": "/usr/bin:/bin"}))
         r["init_cpu"] = init_cpu_runs(sides, max(5, options.cold_runs // 2))
+        if options.tls_runs and shutil.which("openssl"):
+            cert, key, bundle, small = make_tls(options.scratch)
+            tls_standin = StandInProcess(100, (cert, key))
+            try:
+                log(f"cold start over HTTPS: {options.tls_runs} rounds")
+                ours_small = over_tls(ours, tls_standin.endpoint, small)
+                ours_small.label = "ours_small_bundle"
+                r["cold_tls"] = cold_runs([over_tls(ours, tls_standin.endpoint, bundle),
+                                           over_tls(reference, tls_standin.endpoint, bundle), ours_small],
+                                          tls_standin, options.tls_runs)
+                r["tls_bundle_kb"] = os.path.getsize(bundle) // 1024
+            finally:
+                tls_standin.stop()
         log(f"warm: {options.warm_events} events (ours), {options.reference_warm_events} (reference)")
         r["warm"] = {"ours": warm_runs(ours, standin, options.warm_events),
                      "reference": warm_runs(reference, standin, options.reference_warm_events),

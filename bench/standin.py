@@ -23,7 +23,8 @@ as its responders (`answer(action, ...)`), which records every call as
 (moto does that in the checks). It runs in a process of its own, so that the
 harness's Runtime API server and timers do not share its interpreter lock.
 
-As a script (`standin.py [FLEET]`): prints one JSON line {"endpoint": ...},
+As a script (`standin.py [FLEET] [--tls CERT KEY]`, HTTPS with that
+certificate when --tls is given): prints one JSON line {"endpoint": ...},
 then reads commands from standard input, one a line, answering each with one
 JSON line: `calls` (the list of "service:Action" since the last reset),
 `reset-calls`, `reset-tags` (the fleet untagged again). Ends when standard
@@ -34,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 import sys
 import threading
 import uuid
@@ -144,9 +146,22 @@ class StandIn:
 
 
 def main() -> int:
-    standin = StandIn(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    arguments = sys.argv[1:]
+    tls = None
+    if "--tls" in arguments:
+        at = arguments.index("--tls")
+        tls, arguments = arguments[at + 1:at + 3], arguments[:at] + arguments[at + 3:]
+    standin = StandIn(int(arguments[0]) if arguments else 10_000)
     proxy = standin.serve()
-    print(json.dumps({"endpoint": proxy.endpoint}), flush=True)
+    endpoint = proxy.endpoint
+    if tls:
+        # Wrap the listening socket (same descriptor, so the serving loop's selector
+        # keeps working): each accepted connection then does its handshake first.
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        proxy.server.socket = context.wrap_socket(proxy.server.socket, server_side=True)
+        endpoint = endpoint.replace("http://", "https://")
+    print(json.dumps({"endpoint": endpoint}), flush=True)
     for line in sys.stdin:
         command = line.strip()
         if command == "calls":
