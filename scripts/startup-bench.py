@@ -150,20 +150,32 @@ def stop(pid: int) -> None:
         pass  # already reaped
 
 
+def drain(listener: socket.socket) -> None:
+    """Closes connections left in the backlog, so none is taken for the next run's."""
+    while select.select([listener], [], [], 0)[0]:
+        conn, _ = listener.accept()
+        conn.close()
+
+
 def time_to_next(variant: Variant, listener: socket.socket, timeout: float) -> float:
+    conn = None
     t0 = time.monotonic_ns()
     pid = spawn(variant)
     try:
         deadline = time.monotonic() + timeout
         conn = accept(listener, pid, deadline)
-        with conn:
-            line, _, _ = read_request(conn, bytearray(), deadline)
-            t1 = time.monotonic_ns()
+        line, _, _ = read_request(conn, bytearray(), deadline)
+        t1 = time.monotonic_ns()
         if not line.startswith(b"GET " + NEXT_PATH + b" "):
             raise RuntimeError(f"first request is {line!r}, not GET /next")
         return (t1 - t0) / 1e6
     finally:
+        # Kill before closing: a function that saw its connection close would
+        # retry on a new one, which the next run would take for its own.
         stop(pid)
+        if conn is not None:
+            conn.close()
+        drain(listener)
 
 
 def time_to_exit(variant: Variant) -> float:
@@ -211,10 +223,12 @@ def one_invocation_rss(variant: Variant, listener: socket.socket, event: bytes, 
             raise RuntimeError(f"after the outcome expected GET /next, got {line!r}")
         with open(f"/proc/{pid}/status") as status:
             hwm = next(int(row.split()[1]) for row in status if row.startswith("VmHWM:"))
+        stop(pid)
         conn.close()
         return hwm, outcome
     finally:
         stop(pid)
+        drain(listener)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -272,7 +286,12 @@ def in_namespace(options) -> int:
             event = open(options.event, "rb").read() if options.event else json.dumps(IGNORED_EVENT).encode()
             for variant in variants[1:]:
                 for _ in range(options.rss_runs):
-                    hwm, outcome = one_invocation_rss(variant, listener, event, options.timeout)
+                    try:
+                        hwm, outcome = one_invocation_rss(variant, listener, event, options.timeout)
+                    except (RuntimeError, TimeoutError, ConnectionError) as error:
+                        log = os.path.join(variant.root, "tmp/stdout")
+                        output = open(log, errors="replace").read()[-2000:] if os.path.exists(log) else ""
+                        fail(f"{variant.label}: one invocation: {error}\n{output}")
                     variant.rss_kb.append(hwm)
                     variant.outcomes.append(outcome)
     finally:
