@@ -1,6 +1,6 @@
-"""central.yaml and member.yaml: cfn-lint clean, StackSet-safe (no names that
-collide, no region, account or partition written down), and one policy text
-with policies/."""
+"""central.yaml, member.yaml and stackset.yaml: cfn-lint clean, StackSet-safe
+(no names that collide, no region, account or partition written down), one
+policy text with policies/, and stackset.yaml what SAM makes of template.yaml."""
 import json
 import pathlib
 import re
@@ -13,8 +13,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "policies"))
 
 import render  # noqa: E402
+import stackset  # noqa: E402  (checks/org, on the path as the test's folder)
 
-TEMPLATES = ["central.yaml", "member.yaml"]
+TEMPLATES = ["central.yaml", "member.yaml", "stackset.yaml"]
 # The placeholders of policies/member/* (docs/organizations.md, "Placeholders").
 EXAMPLE = {
     "AWS::Partition": "aws", "AWS::Region": "eu-west-1", "AWS::AccountId": "111122223333",
@@ -144,3 +145,26 @@ def test_the_member_role_is_made_in_one_region_only():
     member = load("member.yaml")
     assert member["Conditions"]["CreateMemberRole"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "MemberRoleRegion"}]}
     assert "Default" not in member["Parameters"]["MemberRoleRegion"], "the region must be chosen, not assumed"
+
+
+def test_stackset_yaml_is_rendered_from_template_yaml():
+    assert stackset.render((ROOT / "template.yaml").read_text()) == (ROOT / "stackset.yaml").read_text(), \
+        "stackset.yaml is stale: run python3 checks/org/stackset.py"
+
+
+def test_stackset_yaml_is_what_sam_makes_of_template_yaml():
+    from cfnlint.template.transforms._sam import Transform
+
+    sam = Transform("template.yaml", load("template.yaml"), "us-east-1")
+    assert sam.transform_template() == []
+    expanded, plain = sam.template(), load("stackset.yaml")
+    assert "Transform" not in plain
+    assert set(plain["Parameters"]) == set(expanded["Parameters"]) | {"CodeS3BucketPrefix", "CodeS3Key"}
+    assert set(plain["Resources"]) == set(expanded["Resources"])
+    for logical_id, resource in expanded["Resources"].items():
+        if logical_id == "TaggerFunction":
+            del resource["Metadata"]  # sam build's instructions: no build happens in a StackSet
+            props = resource["Properties"]
+            props["Tags"] = [t for t in props["Tags"] if t["Key"] != "lambda:createdBy"]
+            props["Code"] = {"S3Bucket": {"Fn::Sub": "${CodeS3BucketPrefix}-${AWS::Region}"}, "S3Key": {"Ref": "CodeS3Key"}}
+        assert plain["Resources"][logical_id] == resource, logical_id
