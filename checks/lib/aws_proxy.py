@@ -143,7 +143,8 @@ class AWSProxy:
         self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll interval makes stop() prompt: shutdown() waits for one poll (0.5 s by default).
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def fail(self, action, *faults):
         """Answer the next calls of `action` with `faults`, in order, then forward again."""
