@@ -168,3 +168,11 @@ def test_stackset_yaml_is_what_sam_makes_of_template_yaml():
             props["Tags"] = [t for t in props["Tags"] if t["Key"] != "lambda:createdBy"]
             props["Code"] = {"S3Bucket": {"Fn::Sub": "${CodeS3BucketPrefix}-${AWS::Region}"}, "S3Key": {"Ref": "CodeS3Key"}}
         assert plain["Resources"][logical_id] == resource, logical_id
+
+
+def test_a_stale_stackset_yaml_is_detected_and_surprises_refused():
+    text = (ROOT / "template.yaml").read_text()
+    changed = text.replace("MemorySize: 128", "MemorySize: 256", 1)
+    assert changed != text and stackset.render(changed) != (ROOT / "stackset.yaml").read_text()
+    with pytest.raises(SystemExit, match="no AWS::Lambda::Function equivalent"):
+        stackset.render(text.replace("      Handler: bootstrap\n", "      Handler: bootstrap\n      AutoPublishAlias: live\n", 1))
