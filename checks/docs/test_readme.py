@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, launch, tags_of
+from instances import ROOT, launch, tags_of
 
 README = (ROOT / "README.md").read_text()
 

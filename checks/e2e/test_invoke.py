@@ -2,7 +2,7 @@
 import json
 
 import events
-from conftest import launch, tags_of
+from instances import launch, tags_of
 
 
 def ids_of(entries):

@@ -7,7 +7,7 @@ import time
 import events
 import pytest
 from aws_proxy import Fault
-from conftest import USERS_ROLE, launch, tags_of
+from instances import USERS_ROLE, launch, tags_of
 from runtime_api import RuntimeAPIServer
 
 

@@ -6,7 +6,7 @@ import json
 
 import events
 import pytest
-from conftest import USERS_ROLE, launch, tags_of
+from instances import USERS_ROLE, launch, tags_of
 from package_support import (StubDNS, ThrowawayCA, TLSRelay, empty_root, needs_root,  # noqa: F401 (fixtures)
                              package_zip, unpacked)
 from runtime_api import RuntimeAPIServer
