@@ -95,9 +95,36 @@ def prepare_ours(zip_path: str, scratch: str, endpoint: str) -> Side:
         subprocess.run(["mount", "--bind", unpacked, TASK_ROOT], check=True)
         subprocess.run(["mount", "-o", "remount,bind,ro", TASK_ROOT], check=True)
         return Side("ours", [f"{TASK_ROOT}/bootstrap"], TASK_ROOT, env)
-    log("not root: starting bootstrap through its bundled loader instead of /var/task (about 0.3 ms slower)")
     env["LAMBDA_TASK_ROOT"] = unpacked
+    if elf_interpreter(os.path.join(unpacked, "bootstrap")) is None and os.access(os.path.join(unpacked, "bootstrap"), os.X_OK):
+        log("not root: starting the static bootstrap from its unpacked folder instead of /var/task")
+        return Side("ours", ["./bootstrap"], unpacked, env)
+    log("not root: starting bootstrap through its bundled loader instead of /var/task (about 0.3 ms slower)")
     return Side("ours", ["lib/ld-linux-x86-64.so.2", "--library-path", "lib", "./bootstrap"], unpacked, env)
+
+
+def elf_interpreter(path: str) -> str | None:
+    """PT_INTERP of a 64-bit little-endian ELF file, None for a static binary (or a script)."""
+    with open(path, "rb") as f:
+        header = f.read(64)
+        if header[:4] != b"\x7fELF":
+            return None
+        phoff, phentsize, phnum = (int.from_bytes(header[32:40], "little"), int.from_bytes(header[54:56], "little"),
+                                   int.from_bytes(header[56:58], "little"))
+        for index in range(phnum):
+            f.seek(phoff + index * phentsize)
+            entry = f.read(phentsize)
+            if int.from_bytes(entry[0:4], "little") == 3:  # PT_INTERP
+                offset, size = int.from_bytes(entry[8:16], "little"), int.from_bytes(entry[32:40], "little")
+                f.seek(offset)
+                return f.read(size).rstrip(b"\0").decode()
+    return None
+
+
+def ours_form(side: Side, scratch: str) -> str:
+    interpreter = elf_interpreter(os.path.join(scratch, "function", "bootstrap"))
+    form = f"ELF interpreter {interpreter}" if interpreter else "a static executable"
+    return form if side.command[0].startswith(TASK_ROOT) else form + ", started from its unpacked folder"
 
 
 def prepare_reference(python: str, endpoint: str) -> Side:
@@ -580,7 +607,7 @@ analysis kept across runs.
 - date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
 - machine: {machine()}
 - command: `{command}`
-- ours: `{r['zip']}` unpacked, `/var/task/bootstrap` started as Lambda does ({r['ours_form']})
+- ours: `{r['zip']}` unpacked on `/var/task`, `bootstrap` started as Lambda does ({r['ours_form']})
 - reference: bench/reference/handler.py under `python -m awslambdaric` ({r['python']}), boto3 {r['boto3']}
 - both: the same local Runtime API (checks/lib/runtime_api.py) and the same local EC2/IAM stand-in
   (bench/standin.py: bodies synthesised from a recorded real-AWS response, {r['fleet']:,}-instance fleet)
@@ -639,7 +666,7 @@ def main() -> int:
                                   check=True, capture_output=True, text=True).stdout.split()
         r = {"zip": os.path.relpath(options.zip, ROOT), "fleet": options.fleet, "python": f"Python {versions[0]}",
              "boto3": versions[1],
-             "ours_form": "ELF interpreter /var/task/lib" if ours.command[0].startswith(TASK_ROOT) else "bundled loader"}
+             "ours_form": ours_form(ours, options.scratch)}
         log("deployment sizes")
         r["sizes"] = deployment_sizes(options.zip, options.reference_python, options.scratch)
         log("SigV4 signatures per second")
