@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 # The harness runs on the system's python3 (standard library only); the
 # reference gets a venv of its own, wheels only, pinned.
 bench-deps:
-	@scripts/ensure-system-deps.sh python3-venv util-linux unzip
+	@scripts/ensure-system-deps.sh python3-venv util-linux unzip openssl
 
 bench-venv: bench-deps $(BENCH_VENV)/.installed
 $(BENCH_VENV)/.installed: bench/reference/requirements.txt
