@@ -250,14 +250,19 @@ def writes(calls: list[str]) -> int:
 # -- phases ------------------------------------------------------------------------
 
 
-def cold_runs(sides: list[Side], standin: StandInProcess, runs: int) -> dict[str, dict]:
+def cold_runs(sides: list[Side], standins: StandInProcess | dict[str, StandInProcess], runs: int,
+              tls_sides: list[Side] = (), tls_runs: int = 0) -> dict[str, dict]:
     """Process start to the first /next (init) and to the first result, fresh process each run.
-    Rounds interleave the sides in a random order, so load changes hit both alike."""
-    figures = {side.label: {"init": [], "first": [], "calls": []} for side in sides}
+    Rounds interleave all the sides in a random order, so load changes hit them alike;
+    `tls_sides` (labels in `standins`) join the first `tls_runs` rounds."""
+    if not isinstance(standins, dict):
+        standins = {side.label: standins for side in sides}
+    figures = {side.label: {"init": [], "first": [], "calls": [], "cpu_ms": []} for side in [*sides, *tls_sides]}
     for round_ in range(runs):
-        order = list(sides)
+        order = list(sides) + (list(tls_sides) if round_ < tls_runs else [])
         random.shuffle(order)
         for side in order:
+            standin = standins[side.label]
             with RuntimeAPIServer() as api:
                 api.enqueue(new_launch_event())
                 standin.reset_calls()
@@ -266,6 +271,8 @@ def cold_runs(sides: list[Side], standin: StandInProcess, runs: int) -> dict[str
                 try:
                     [result] = api.wait_for_results(1, timeout=60, process=process)
                     wait_for_next_requests(api, 2, process)  # it has read the answer to its post
+                    time.sleep(0.002)  # let it settle into its blocking read
+                    figures[side.label]["cpu_ms"].append(cpu_ns_precise(process.pid) / 1e6)
                 finally:
                     stop(process)
                 check_result(side, result, "cold event", tagged=1)
@@ -405,8 +412,9 @@ def make_tls(scratch: str) -> tuple[str, str, str, str]:
     return cert, key, bundle, small
 
 
-def over_tls(side: Side, endpoint: str, bundle: str) -> Side:
-    return Side(side.label, side.command, side.cwd, dict(side.env, AWS_ENDPOINT_URL=endpoint, AWS_CA_BUNDLE=bundle))
+def over_tls(side: Side, endpoint: str, bundle: str, label: str | None = None) -> Side:
+    return Side(label or side.label, side.command, side.cwd,
+                dict(side.env, AWS_ENDPOINT_URL=endpoint, AWS_CA_BUNDLE=bundle))
 
 
 def sigv4(binary: str, reference_python: str) -> dict:
@@ -481,6 +489,9 @@ def build_table(r: dict) -> list[tuple[str, str, str, str, str]]:
         f"≥ 40× {'met' if first_r / first_o >= 40 else 'MISSED'}")
     p90_o, p90_r = percentile(co["first"], 90), percentile(cr["first"], 90)
     row("cold start, p90", fmt_ms(p90_o), fmt_ms(p90_r), ratio(p90_r, p90_o))
+    cpu_o, cpu_r = statistics.median(co["cpu_ms"]), statistics.median(cr["cpu_ms"])
+    row("cold start CPU, process start → first result (user+sys), median", fmt_ms(cpu_o), fmt_ms(cpu_r),
+        ratio(cpu_r, cpu_o))
     init_o, init_r = statistics.median(co["init"]), statistics.median(cr["init"])
     row("init, process start → first /next, median", fmt_ms(init_o), fmt_ms(init_r), ratio(init_r, init_o),
         f"≤ 5 ms {'met' if init_o <= 5 else 'MISSED'}")
@@ -493,10 +504,14 @@ def build_table(r: dict) -> list[tuple[str, str, str, str, str]]:
             fmt_ms(first_r), ratio(first_r, first_o))
         row("cold start over HTTPS, p90", fmt_ms(percentile(to["first"], 90)), fmt_ms(percentile(tr["first"], 90)),
             ratio(percentile(tr["first"], 90), percentile(to["first"], 90)))
+        cpu_o, cpu_r = statistics.median(to["cpu_ms"]), statistics.median(tr["cpu_ms"])
+        row("cold start CPU over HTTPS, median", fmt_ms(cpu_o), fmt_ms(cpu_r), ratio(cpu_r, cpu_o))
         small = r["cold_tls"].get("ours_small_bundle")
         if small:
             row("  ours over HTTPS with a 5-certificate CA bundle, median", fmt_ms(statistics.median(small["first"])),
                 "", ratio(first_r, statistics.median(small["first"])))
+            row("  the same, CPU", fmt_ms(statistics.median(small["cpu_ms"])), "",
+                ratio(cpu_r, statistics.median(small["cpu_ms"])))
     if r.get("floor"):
         row("  harness floor: static busybox wget of /next, median (in both figures above)",
             fmt_ms(statistics.median(r["floor"])), "", "")
@@ -612,6 +627,7 @@ analysis kept across runs.
 - both: the same local Runtime API (checks/lib/runtime_api.py) and the same local EC2/IAM stand-in
   (bench/standin.py: bodies synthesised from a recorded real-AWS response, {r['fleet']:,}-instance fleet)
 - cold start: {len(co['first'])} / {len(cr['first'])} fresh processes, sides interleaved in random order
+  (the first {len(r['cold_tls']['ours']['first']) if r.get('cold_tls') else 0} rounds also over HTTPS, in the same rounds)
 - load average (1, 5, 15 min) before the run: {' '.join(r['load'][0])}, after: {' '.join(r['load'][1])};
   other builds and tests of the team may have been running on the same 2 cores
 
@@ -637,7 +653,7 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=30)
     parser.add_argument("--warm-events", type=int, default=300)
     parser.add_argument("--reference-warm-events", type=int, default=60)
-    parser.add_argument("--tls-runs", type=int, default=15, help="cold starts over HTTPS (0: none)")
+    parser.add_argument("--tls-runs", type=int, default=20, help="of the cold-start rounds, how many also go over HTTPS (0: none)")
     parser.add_argument("--fleet", type=int, default=10_000)
     parser.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument("--scratch", default=os.path.join(ROOT, ".build-bench", "bench-run"))
@@ -671,27 +687,31 @@ def main() -> int:
         r["sizes"] = deployment_sizes(options.zip, options.reference_python, options.scratch)
         log("SigV4 signatures per second")
         r["sigv4"] = sigv4(options.sigv4_benchmark, options.reference_python)
-        log(f"cold start: {options.cold_runs} rounds")
-        r["cold"] = cold_runs([ours, reference], standin, options.cold_runs)
+        tls_sides, standins, tls_standin = [], {"ours": standin, "reference": standin}, None
+        if options.tls_runs and shutil.which("openssl"):
+            cert, key, bundle, small = make_tls(options.scratch)
+            tls_standin = StandInProcess(100, (cert, key))
+            tls_sides = [over_tls(ours, tls_standin.endpoint, bundle, "ours_tls"),
+                         over_tls(reference, tls_standin.endpoint, bundle, "reference_tls"),
+                         over_tls(ours, tls_standin.endpoint, small, "ours_small_bundle")]
+            standins.update({side.label: tls_standin for side in tls_sides})
+            r["tls_bundle_kb"] = os.path.getsize(bundle) // 1024
+        try:
+            log(f"cold start: {options.cold_runs} rounds, the first {options.tls_runs} also over HTTPS")
+            cold = cold_runs([ours, reference], standins, options.cold_runs, tls_sides, options.tls_runs)
+        finally:
+            if tls_standin:
+                tls_standin.stop()
+        r["cold"] = {"ours": cold["ours"], "reference": cold["reference"]}
+        if tls_sides:
+            r["cold_tls"] = {"ours": cold["ours_tls"], "reference": cold["reference_tls"],
+                             "ours_small_bundle": cold["ours_small_bundle"]}
         r["floor"] = floor_runs(options.cold_runs)
         sides = [ours, reference]
         if shutil.which("busybox"):
             sides.append(Side("floor", [shutil.which("busybox"), "wget", "-q", "-O", "/dev/null",
                                         "http://{api}/2018-06-01/runtime/invocation/next"], "/", {"PATH": "/usr/bin:/bin"}))
         r["init_cpu"] = init_cpu_runs(sides, max(5, options.cold_runs // 2))
-        if options.tls_runs and shutil.which("openssl"):
-            cert, key, bundle, small = make_tls(options.scratch)
-            tls_standin = StandInProcess(100, (cert, key))
-            try:
-                log(f"cold start over HTTPS: {options.tls_runs} rounds")
-                ours_small = over_tls(ours, tls_standin.endpoint, small)
-                ours_small.label = "ours_small_bundle"
-                r["cold_tls"] = cold_runs([over_tls(ours, tls_standin.endpoint, bundle),
-                                           over_tls(reference, tls_standin.endpoint, bundle), ours_small],
-                                          tls_standin, options.tls_runs)
-                r["tls_bundle_kb"] = os.path.getsize(bundle) // 1024
-            finally:
-                tls_standin.stop()
         log(f"warm: {options.warm_events} events (ours), {options.reference_warm_events} (reference)")
         r["warm"] = {"ours": warm_runs(ours, standin, options.warm_events),
                      "reference": warm_runs(reference, standin, options.reference_warm_events),
