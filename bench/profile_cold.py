@@ -30,6 +30,8 @@ def main() -> int:
     parser.add_argument("--binary", help="profile this build instead of the zip's stripped bootstrap, for symbols "
                                          "(e.g. .build-release/release/aws-userid-tagger, which package.sh strips)")
     parser.add_argument("--tls", action="store_true", help="the stand-in over HTTPS, as AWS is (see run.make_tls)")
+    parser.add_argument("--two-hosts", action="store_true",
+                        help="with --tls: IAM through https://localhost:PORT, EC2 through 127.0.0.1, as AWS's two hosts")
     parser.add_argument("--small-bundle", action="store_true", help="with --tls: the 5-certificate CA bundle")
     parser.add_argument("--warm", type=int, default=20, help="warm events after the first, profiled together")
     options = parser.parse_args()
@@ -45,6 +47,8 @@ def main() -> int:
         ours = run.prepare_ours(os.path.abspath(options.zip), scratch, standin.endpoint)
         if tls:
             ours = run.over_tls(ours, standin.endpoint, tls[3] if options.small_bundle else tls[2])
+            if options.two_hosts:
+                ours.env["AWS_ENDPOINT_URL_IAM"] = standin.endpoint.replace("127.0.0.1", "localhost")
         command = [os.path.abspath(options.binary)] if options.binary else ours.command
         ours.command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={options.out}/callgrind.out.%p",
                         "--dump-instr=no", *command]
