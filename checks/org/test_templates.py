@@ -176,3 +176,17 @@ def test_a_stale_stackset_yaml_is_detected_and_surprises_refused():
     assert changed != text and stackset.render(changed) != (ROOT / "stackset.yaml").read_text()
     with pytest.raises(SystemExit, match="no AWS::Lambda::Function equivalent"):
         stackset.render(text.replace("      Handler: bootstrap\n", "      Handler: bootstrap\n      AutoPublishAlias: live\n", 1))
+
+
+@pytest.mark.parametrize("name", ["template.yaml", "stackset.yaml"])
+def test_account_wide_iam_policies_can_be_made_in_one_region_only(name):
+    template = load(name)
+    assert template["Conditions"]["CreateAccountWide"] == {"Fn::Or": [
+        {"Fn::Equals": [{"Ref": "AccountWideRegion"}, ""]},
+        {"Fn::Equals": [{"Ref": "AccountWideRegion"}, {"Ref": "AWS::Region"}]}]}
+    assert template["Parameters"]["AccountWideRegion"]["Default"] == "", "a single stack keeps making them"
+    managed = [i for i, r in template["Resources"].items() if r["Type"] == "AWS::IAM::ManagedPolicy"]
+    assert managed and all(template["Resources"][i].get("Condition") == "CreateAccountWide" for i in managed)
+    for output in template["Outputs"].values():
+        if output["Value"] in [{"Ref": i} for i in managed]:
+            assert output.get("Condition") == "CreateAccountWide"
