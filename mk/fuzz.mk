@@ -57,5 +57,5 @@ fuzz-ci:
 
 # Replays every seed and corpus file (no mutation): a fast regression check.
 fuzz-regress: fuzz-build
-	$(FUZZ_SCRATCH)/fuzz-event -runs=0 $(FUZZ_SEEDS_event) 2>&1 | tail -1
-	$(FUZZ_SCRATCH)/fuzz-xml -runs=0 $(FUZZ_SEEDS_xml) 2>&1 | tail -1
+	$(FUZZ_SCRATCH)/fuzz-event -runs=0 $(FUZZ_SEEDS_event) 2>&1 | tail -1; test $${PIPESTATUS[0]} -eq 0
+	$(FUZZ_SCRATCH)/fuzz-xml -runs=0 $(FUZZ_SEEDS_xml) 2>&1 | tail -1; test $${PIPESTATUS[0]} -eq 0
