@@ -90,6 +90,10 @@ enum Command: Equatable {
       AWS_CA_BUNDLE, SSL_CERT_FILE         CA bundle (TLS verification is always on)
       AWS_MAX_ATTEMPTS    attempts per AWS call, 1 to 20 (default 5)
       AWS_LAMBDA_LOG_FORMAT (Text|JSON), AWS_LAMBDA_LOG_LEVEL (TRACE…FATAL)
+      ALLOWED_ACCOUNTS    comma list of account ids whose events are acted on
+      RECONCILE_REGIONS   comma list of regions a scheduled sweep covers (default AWS_REGION)
+      TAGGER_MEMBER_ROLE  central mode: the role assumed in each event's account
+      TAGGER_EXTERNAL_ID  central mode: the external id that role's trust policy requires
 
     EXIT STATUS
       0  the event was handled or ignored     1  an AWS call failed
