@@ -86,7 +86,7 @@ enum Command: Equatable {
       AWS_REGION          region for reconcile and events without one
       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or AWS_PROFILE with the
                           shared credentials file (AWS_SHARED_CREDENTIALS_FILE)
-      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_IAM   endpoint overrides
+      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2|_IAM|_STS   endpoint overrides
       AWS_CA_BUNDLE, SSL_CERT_FILE         CA bundle (TLS verification is always on)
       AWS_MAX_ATTEMPTS    attempts per AWS call, 1 to 20 (default 5)
       AWS_LAMBDA_LOG_FORMAT (Text|JSON), AWS_LAMBDA_LOG_LEVEL (TRACE…FATAL)
