@@ -5,7 +5,7 @@ import subprocess
 import time
 
 import events
-from conftest import launch
+from instances import launch
 from runtime_api import RuntimeAPIServer
 
 SIX_MB = 6 * 1024 * 1024 - 1024  # just under what Lambda accepts as an asynchronous payload

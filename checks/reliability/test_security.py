@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import events
 import pytest
 from aws_proxy import Fault
-from conftest import launch, tags_of
+from instances import launch, tags_of
 from runtime_api import RuntimeAPIServer
 
 SECRET = "SECRETMARKERq7Zk2Lw9Xy4Vb8Nc1Md5Pf3Rg6Th0Js"
