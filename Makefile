@@ -19,16 +19,20 @@ $(VENV)/.installed: requirements-test.txt
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
-# Everything CI checks: Swift unit and integration tests, then the Python checks
-# (real binary against auth-enabled moto, Runtime API protocol, policies, package).
-test: build venv
+# Everything CI checks: Swift unit and integration tests; the Python checks
+# (the real binary against auth-enabled moto and a local Runtime API, faults,
+# the bad-input corpus, policies and template, README commands, and the
+# packaged zip in an empty root). Each fuzz target runs 60 s before the Python
+# checks, so pytest's summary is the last line.
+test: build venv package
 	AWS_USERID_TAGGER_REQUIRE_MOTO=1 swift test
-	$(PYTHON) -m pytest checks
+	$(MAKE) --no-print-directory fuzz-ci
+	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 $(PYTHON) -m pytest checks
 
 demo: build venv
 	$(PYTHON) scripts/demo.py --binary $(BINARY)
 
 clean:
-	rm -rf .build dist
+	rm -rf .build .build-* dist
 
 -include mk/*.mk
