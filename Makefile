@@ -27,6 +27,7 @@ $(VENV)/.installed: requirements-test.txt
 test: build venv package
 	AWS_USERID_TAGGER_REQUIRE_MOTO=1 swift test
 	$(MAKE) --no-print-directory fuzz-ci
+	$(MAKE) --no-print-directory package-check-dynamic
 	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 $(PYTHON) -m pytest checks
 
 demo: build venv
