@@ -77,6 +77,19 @@ final class QueryClientTests: XCTestCase {
         }
     }
 
+    func testACertificateFailureAndAnOversizedBodyAreFinal() {
+        for (failure, code) in [(TransportError(.tls, "curl error 60: SSL certificate problem"), AWSError.tlsError),
+                                (TransportError(.responseTooLarge, "larger than 16 MiB"), AWSError.invalidResponse)] {
+            let clock = FakeClock()
+            let transport = ScriptedTransport([.failure(failure), .response(ok)])
+            XCTAssertThrowsError(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: clock.now + 10)) {
+                XCTAssertEqual(($0 as! AWSError).code, code)
+                XCTAssertEqual(($0 as! AWSError).attempts, 1)
+            }
+            XCTAssertEqual(transport.requests.count, 1)
+        }
+    }
+
     func testGivesUpAfterMaxAttempts() {
         let clock = FakeClock()
         let transport = ScriptedTransport(Array(repeating: .response(.ec2Error(503, code: "RequestLimitExceeded")), count: 3))

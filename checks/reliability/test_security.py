@@ -187,7 +187,8 @@ def test_self_signed_certificate_is_refused(tagger, certificates, proxy, env):
         server.stop()
     assert result.returncode == 1, logs
     assert server.requests == 0, "a request was sent over an unverified connection"
-    assert re.search(r"NetworkError", logs) and re.search(r"(?i)ssl|tls|certificate", logs), logs
+    assert re.search(r"TLSError", logs) and re.search(r"(?i)ssl|tls|certificate", logs), logs
+    assert "after" not in logs.split("TLSError", 1)[1].split("\n", 1)[0], "a certificate failure is not retried"
 
 
 def test_certificate_for_another_host_is_refused(tagger, certificates):

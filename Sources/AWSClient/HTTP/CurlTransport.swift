@@ -111,10 +111,12 @@ public final class CurlTransport: HTTPTransport {
         if collector.overflowed { return TransportError(.responseTooLarge, "response body larger than \(options.maxResponseBytes) bytes") }
         switch code {
         case CURLE_OPERATION_TIMEDOUT: return TransportError(.timedOut, message)
+        // A handshake cut short (35) is the network's doing, like a reset: worth another try.
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SEND_ERROR,
-             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_SSL_CONNECT_ERROR:
             return TransportError(.connectionFailed, message)
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+        // A certificate that fails verification, or a CA bundle that cannot be read, fails every time.
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
             return TransportError(.tls, message)
         default: return TransportError(.other, message)
         }

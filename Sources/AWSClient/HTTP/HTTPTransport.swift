@@ -12,7 +12,7 @@ public struct TransportError: Error, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case connectionFailed   // refused, reset, DNS
         case timedOut
-        case tls                // certificate or handshake
+        case tls                // certificate verification or CA bundle: never transient
         case responseTooLarge
         case other
     }

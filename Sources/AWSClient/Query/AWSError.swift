@@ -27,6 +27,8 @@ public struct AWSError: Error, Equatable, CustomStringConvertible {
     public static let networkError = "NetworkError"
     public static let deadlineExceeded = "DeadlineExceeded"
     public static let invalidResponse = "InvalidResponse"
+    /// The endpoint's certificate failed verification (or the CA bundle is unusable).
+    public static let tlsError = "TLSError"
 
     public var description: String {
         var text = "\(operation.isEmpty ? "" : operation + ": ")\(code): \(message)"

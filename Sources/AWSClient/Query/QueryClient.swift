@@ -72,6 +72,18 @@ public final class QueryClient {
         }
     }
 
+    /// Failures below HTTP, as AWS error codes: resets, refusals and a timed-out
+    /// attempt with time left are `NetworkError` (retried); a certificate that
+    /// fails verification and an oversized body are final.
+    static func code(of error: TransportError, deadlinePassed: Bool) -> String {
+        switch error.kind {
+        case .timedOut: deadlinePassed ? AWSError.deadlineExceeded : AWSError.networkError
+        case .tls: AWSError.tlsError
+        case .responseTooLarge: AWSError.invalidResponse
+        case .connectionFailed, .other: AWSError.networkError
+        }
+    }
+
     private func sendOnce(body: [UInt8], operation: String, timeout: Double, deadline: Date) throws(AWSError) -> XMLElement {
         var request = HTTPRequest(
             method: "POST", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
@@ -86,10 +98,8 @@ public final class QueryClient {
         do {
             response = try transport.send(request, timeout: timeout)
         } catch {
-            let code = error.kind == .timedOut ? AWSError.deadlineExceeded : AWSError.networkError
-            // A timeout of one attempt is a network failure worth retrying while time remains.
-            let retryable = error.kind == .timedOut && clock.now < deadline
-            throw AWSError(code: retryable ? AWSError.networkError : code, message: error.description, operation: operation)
+            throw AWSError(code: Self.code(of: error, deadlinePassed: clock.now >= deadline),
+                           message: error.description, operation: operation)
         }
         guard (200..<300).contains(response.status) else {
             throw AWSError.fromResponse(response, operation: operation)
