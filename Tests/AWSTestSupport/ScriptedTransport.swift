@@ -61,3 +61,16 @@ extension HTTPResponse {
         .xml(status, "<Response><Errors><Error><Code>\(code)</Code><Message>\(message)</Message></Error></Errors><RequestID>\(requestId)</RequestID></Response>")
     }
 }
+
+extension QueryClient {
+    /// A Query client for `service` in `region` whose requests go to `transport`,
+    /// signed with a fixed test key, on `clock`, with no jitter.
+    public static func scripted(service: String, region: String, apiVersion: String, transport: ScriptedTransport,
+                                clock: FakeClock, accessKeyId: String = "AKIDEXAMPLE") -> QueryClient {
+        let host = service == "iam" ? "iam.amazonaws.com" : "\(service).\(region).amazonaws.com"
+        return QueryClient(
+            endpoint: Endpoint(host: host, signingRegion: region, signingName: service), apiVersion: apiVersion,
+            credentials: StaticCredentialsProvider(Credentials(accessKeyId: accessKeyId, secretAccessKey: "secret")),
+            transport: transport, clock: clock, unitRandom: { 0 })
+    }
+}

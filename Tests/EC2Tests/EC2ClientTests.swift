@@ -10,11 +10,8 @@ final class EC2ClientTests: XCTestCase {
     private let clock = FakeClock()
 
     private func client(_ transport: ScriptedTransport) -> EC2Client {
-        EC2Client(client: QueryClient(
-            endpoint: Endpoint(host: "ec2.eu-west-1.amazonaws.com", signingRegion: "eu-west-1", signingName: "ec2"),
-            apiVersion: EC2Client.apiVersion,
-            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
-            transport: transport, clock: clock, unitRandom: { 0 }))
+        EC2Client(client: .scripted(service: "ec2", region: "eu-west-1", apiVersion: EC2Client.apiVersion,
+                                    transport: transport, clock: clock))
     }
 
     private func response(_ status: Int, _ name: String) throws -> ScriptedTransport.Outcome {

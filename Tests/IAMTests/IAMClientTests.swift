@@ -12,11 +12,8 @@ final class IAMClientTests: XCTestCase {
                             arn: "arn:aws:iam::123456789012:role/Okta-ServiceWorkbenchUser")
 
     private func client(_ transport: ScriptedTransport) -> IAMClient {
-        IAMClient(client: QueryClient(
-            endpoint: Endpoint(host: "iam.amazonaws.com", signingRegion: "us-east-1", signingName: "iam"),
-            apiVersion: IAMClient.apiVersion,
-            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
-            transport: transport, clock: clock, unitRandom: { 0 }))
+        IAMClient(client: .scripted(service: "iam", region: "us-east-1", apiVersion: IAMClient.apiVersion,
+                                    transport: transport, clock: clock))
     }
 
     private func response(_ status: Int, _ name: String) throws -> ScriptedTransport.Outcome {

@@ -29,11 +29,8 @@ private let assumeRoleResponse = """
 
 final class STSTests: XCTestCase {
     private func client(_ transport: ScriptedTransport, clock: FakeClock) -> STSClient {
-        STSClient(client: QueryClient(
-            endpoint: Endpoint(host: "sts.eu-west-1.amazonaws.com", signingRegion: "eu-west-1", signingName: "sts"),
-            apiVersion: STSClient.apiVersion,
-            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDFUNCTION", secretAccessKey: "function-secret")),
-            transport: transport, clock: clock, unitRandom: { 0 }))
+        STSClient(client: .scripted(service: "sts", region: "eu-west-1", apiVersion: STSClient.apiVersion,
+                                    transport: transport, clock: clock, accessKeyId: "AKIDFUNCTION"))
     }
 
     func testAssumeRoleSendsTheQueryAndReadsTheCredentials() throws {
