@@ -8,6 +8,7 @@ defaults (documented in docs/access-model.md, "Placeholders"):
     111122223333                      the account that deploys the stack
     :role/Okta-ServiceWorkbenchUser   the users' role (path and name)
     AwsUserId / CreatedBy             the target and source tag keys
+    AwsUserIdLaunchedBy               the launched-by tag key
 
 template.yaml holds blocks between two comment lines,
 
@@ -20,8 +21,17 @@ which this script rewrites: every IAM policy variable ``${x}`` becomes
 ``${!x}`` (Fn::Sub's escape for a literal ``${``) and each default above
 becomes the template parameter or pseudo parameter it stands for.
 
-    python3 policies/render.py            rewrite template.yaml in place
-    python3 policies/render.py --check    exit 1 if template.yaml is stale
+A statement whose Sid is in SWITCHES has one field chosen by a template
+condition (the files hold the default): its block becomes the list form of
+Fn::Sub,
+
+    PolicyDocument: !Sub
+      - |
+        { ... "Effect": "${RemoteHostPortForwardingEffect}" ... }
+      - RemoteHostPortForwardingEffect: !If [RemoteHostPortForwardingOn, Allow, Deny]
+
+    python3 policies/render.py            rewrite template.yaml and member.yaml in place
+    python3 policies/render.py --check    exit 1 if either is stale
 """
 
 from __future__ import annotations
@@ -34,14 +44,17 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
+# Every template with generated blocks (member.yaml embeds function-role.json).
+TEMPLATES = [TEMPLATE, ROOT / "member.yaml"]
 
 # Literal in the policy files -> what it becomes inside Fn::Sub. Order matters:
-# the role ARN suffix before the bare tag keys (it contains neither, but keep
-# the longest, most specific strings first on principle).
+# the longest, most specific strings first. AwsUserIdLaunchedBy must come
+# before AwsUserId, which it contains.
 TOKENS = [
     ("arn:aws:", "arn:${AWS::Partition}:"),
     ("111122223333", "${AWS::AccountId}"),
     (":role/Okta-ServiceWorkbenchUser", ":role${UsersRolePath}${UsersRoleName}"),
+    ("AwsUserIdLaunchedBy", "${LaunchedByTagKey}"),
     ("AwsUserId", "${TargetTagKey}"),
     ("CreatedBy", "${SourceTagKey}"),
 ]
@@ -53,7 +66,19 @@ DEFAULTS = {
     "UsersRolePath": "/",
     "UsersRoleName": "Okta-ServiceWorkbenchUser",
     "TargetTagKey": "AwsUserId",
+    "LaunchedByTagKey": "AwsUserIdLaunchedBy",
     "SourceTagKey": "CreatedBy",
+    "RemoteHostPortForwardingEffect": "Deny",
+}
+
+# Sid -> (field, Fn::Sub variable, its value in the template). The file holds
+# DEFAULTS[variable]; the template chooses with a condition.
+SWITCHES = {
+    "RemoteHostPortForwardingOnlyWhenOptedIn": (
+        "Effect",
+        "RemoteHostPortForwardingEffect",
+        "!If [RemoteHostPortForwardingOn, Allow, Deny]",
+    ),
 }
 
 BEGIN = re.compile(r"^(?P<indent>[ ]*)# BEGIN GENERATED (?P<path>policies/\S+\.json)\s*$")
@@ -71,12 +96,18 @@ def _render_string(text: str) -> str:
 def render_policy(document, parent_key: str | None = None):
     """The policy with every string (keys and values) made ready for Fn::Sub."""
     if isinstance(document, dict):
-        return {
+        rendered = {
             (_render_string(key) if isinstance(key, str) else key): (
                 value if key in UNTOUCHED_KEYS else render_policy(value, key)
             )
             for key, value in document.items()
         }
+        if document.get("Sid") in SWITCHES:
+            field, variable, _ = SWITCHES[document["Sid"]]
+            if document.get(field) != DEFAULTS[variable]:
+                raise SystemExit(f"{document['Sid']}: {field} must be {DEFAULTS[variable]!r} in the file (the default)")
+            rendered[field] = "${" + variable + "}"
+        return rendered
     if isinstance(document, list):
         return [render_policy(item, parent_key) for item in document]
     if isinstance(document, str):
@@ -98,11 +129,25 @@ def unrender_string(text: str, values: dict = DEFAULTS) -> str:
     return re.sub(r"\$\{([^}]*)\}", repl, text)
 
 
+def switches_of(document) -> list[tuple[str, str, str]]:
+    statements = document.get("Statement", [])
+    statements = [statements] if isinstance(statements, dict) else statements
+    return [SWITCHES[s["Sid"]] for s in statements if s.get("Sid") in SWITCHES]
+
+
 def block_lines(path: str, indent: str) -> list[str]:
     document = json.loads((ROOT / path).read_text())
     body = json.dumps(render_policy(document), indent=2, ensure_ascii=False)
-    lines = [f"{indent}# BEGIN GENERATED {path}", f"{indent}PolicyDocument: !Sub |"]
-    lines += [f"{indent}  {line}" for line in body.splitlines()]
+    switches = switches_of(document)
+    lines = [f"{indent}# BEGIN GENERATED {path}"]
+    if not switches:
+        lines.append(f"{indent}PolicyDocument: !Sub |")
+        lines += [f"{indent}  {line}" for line in body.splitlines()]
+    else:
+        lines += [f"{indent}PolicyDocument: !Sub", f"{indent}  - |"]
+        lines += [f"{indent}    {line}" for line in body.splitlines()]
+        for number, (_, variable, value) in enumerate(switches):
+            lines.append(f"{indent}  {'- ' if number == 0 else '  '}{variable}: {value}")
     lines.append(f"{indent}{END.format(path=path)}")
     return lines
 
@@ -122,7 +167,7 @@ def render_template(text: str) -> str:
         try:
             end = lines.index(end_line, index + 1)
         except ValueError:
-            raise SystemExit(f"template.yaml: no '{end_line.strip()}' after line {index + 1}")
+            raise SystemExit(f"no '{end_line.strip()}' after line {index + 1}")
         out += block_lines(path, indent)
         index = end + 1
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
@@ -138,30 +183,39 @@ def generated_blocks(text: str) -> dict[str, str]:
             continue
         path, indent = match.group("path"), match.group("indent")
         end = lines.index(indent + END.format(path=path), index + 1)
-        assert lines[index + 1].strip() == "PolicyDocument: !Sub |", f"{path}: unexpected block header"
-        body = [row[len(indent) + 2 :] for row in lines[index + 2 : end]]
+        header = lines[index + 1].strip()
+        if header == "PolicyDocument: !Sub |":
+            body = [row[len(indent) + 2 :] for row in lines[index + 2 : end]]
+        else:
+            assert header == "PolicyDocument: !Sub" and lines[index + 2] == indent + "  - |", f"{path}: unexpected block header"
+            rows = lines[index + 3 : end]
+            stop = next(i for i, row in enumerate(rows) if row.startswith(indent + "  - "))
+            body = [row[len(indent) + 4 :] for row in rows[:stop]]
         blocks[path] = "\n".join(body)
     return blocks
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if template.yaml is not up to date")
+    parser.add_argument("--check", action="store_true", help="fail if a template is not up to date")
     args = parser.parse_args(argv)
-    current = TEMPLATE.read_text()
-    wanted = render_template(current)
-    if args.check:
-        if current != wanted:
-            print("template.yaml is stale: run python3 policies/render.py", file=sys.stderr)
-            return 1
-        print(f"template.yaml agrees with {', '.join(sorted(generated_blocks(current)))}")
-        return 0
-    if current != wanted:
-        TEMPLATE.write_text(wanted)
-        print("template.yaml updated")
-    else:
-        print("template.yaml already up to date")
-    return 0
+    status = 0
+    for template in TEMPLATES:
+        name = template.name
+        current = template.read_text()
+        wanted = render_template(current)
+        if args.check:
+            if current != wanted:
+                print(f"{name} is stale: run python3 policies/render.py", file=sys.stderr)
+                status = 1
+            else:
+                print(f"{name} agrees with {', '.join(sorted(generated_blocks(current)))}")
+        elif current != wanted:
+            template.write_text(wanted)
+            print(f"{name} updated")
+        else:
+            print(f"{name} already up to date")
+    return status
 
 
 if __name__ == "__main__":

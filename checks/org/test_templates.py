@@ -98,7 +98,7 @@ def test_central_function_finds_the_role_member_yaml_creates():
     role = member["Resources"]["MemberRole"]["Properties"]
     assert resolve(env["TAGGER_MEMBER_ROLE"], EXAMPLE, {}) == role["Path"].strip("/") + "/" + resolve(role["RoleName"], EXAMPLE, {})
     assert central["Parameters"]["MemberRoleName"]["Default"] == member["Parameters"]["MemberRoleName"]["Default"]
-    for key in ["SourceTagKey", "TargetTagKey"]:
+    for key in ["SourceTagKey", "TargetTagKey", "LaunchedByTagKey"]:
         assert central["Parameters"][key]["Default"] == member["Parameters"][key]["Default"] == render.DEFAULTS[key]
 
 

@@ -232,7 +232,7 @@ def _cases() -> list:
         tag_write(TAGGER, "ec2:CreateTags", ["CreatedBy"], IMPLICIT_DENY, "function", value="bob@example.org"),
         tag_write(TAGGER, "ec2:CreateTags", ["AwsUserId"], IMPLICIT_DENY, "function", value="alice@example.org"),
         tag_write(TAGGER, "ec2:CreateTags", None, IMPLICIT_DENY, "function"),
-        tag_write(TAGGER, "ec2:DeleteTags", ["AwsUserId"], IMPLICIT_DENY, "function"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["AwsUserId"], ALLOW, "function"),
         Case("function role", TAGGER, "ec2:CreateTags", "instance in another account", f"arn:aws:ec2:{REGION}:{OTHER_ACCOUNT}:instance/i-0ff",
              {"aws:TagKeys": ["AwsUserId"], "aws:RequestTag/AwsUserId": ALICE.userid}, IMPLICIT_DENY, "function"),
         Case("function role", TAGGER, "ec2:CreateTags", "a volume", f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-0a",

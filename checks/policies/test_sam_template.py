@@ -64,6 +64,8 @@ def test_parameter_defaults_are_the_literals_the_files_use():
     params = template["Parameters"]
     assert params["TargetTagKey"]["Default"] == render.DEFAULTS["TargetTagKey"]
     assert params["SourceTagKey"]["Default"] == render.DEFAULTS["SourceTagKey"]
+    assert params["LaunchedByTagKey"]["Default"] == render.DEFAULTS["LaunchedByTagKey"]
+    assert params["LaunchedByTagKey"]["AllowedPattern"] == params["TargetTagKey"]["AllowedPattern"]
     assert params["UsersRolePath"]["Default"] == render.DEFAULTS["UsersRolePath"]
     assert "Default" not in params["UsersRoleName"], "the users' role must be chosen, not defaulted"
 
@@ -79,7 +81,8 @@ def test_function_resource_is_what_the_build_expects():
     assert props["Runtime"] == "provided.al2023"
     assert props["Handler"] == "bootstrap"
     assert props["Architectures"] == ["x86_64"]
-    assert set(props["Environment"]["Variables"]) == {"ROLE_NAME", "SOURCE_TAG_KEY", "TARGET_TAG_KEY", "TRUSTED_LAUNCHERS"}
+    assert set(props["Environment"]["Variables"]) == {"ROLE_NAME", "SOURCE_TAG_KEY", "TARGET_TAG_KEY", "LAUNCHED_BY_TAG_KEY", "TRUSTED_LAUNCHERS"}
+    assert props["Environment"]["Variables"]["LAUNCHED_BY_TAG_KEY"] == {"Ref": "LaunchedByTagKey"}
 
 
 def test_no_fixed_physical_names():
