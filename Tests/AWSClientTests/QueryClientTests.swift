@@ -24,12 +24,18 @@ final class QueryClientTests: XCTestCase {
         XCTAssertEqual(request.method, "POST")
         XCTAssertEqual(request.url, "https://ec2.us-east-1.amazonaws.com/")
         XCTAssertEqual(request.headers["Content-Type"], "application/x-www-form-urlencoded; charset=utf-8")
-        XCTAssertEqual(String(decoding: request.body, as: UTF8.self), "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1%202")
+        XCTAssertEqual(String(decoding: request.body, as: UTF8.self), "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1+2")
         XCTAssertEqual(request.headers["X-Amz-Security-Token"], "token")
         let authorization = try XCTUnwrap(request.headers["Authorization"])
         XCTAssertTrue(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ec2/aws4_request, "), authorization)
         XCTAssertTrue(authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,"), authorization)
         XCTAssertEqual(request.headers["User-Agent"], QueryClient.userAgent)
+    }
+
+    func testTheFormIsEncodedByteForByteAsBotocoreEncodesIt() {
+        // Expected: Python's urllib.parse.urlencode, which botocore uses for Query bodies.
+        XCTAssertEqual(QueryForm.encode([("Tag.1.Value", "carol o'brien"), ("K", "a+b/c~d*e"), ("U", "jürgen @x"), ("E", "")]),
+                       "Tag.1.Value=carol+o%27brien&K=a%2Bb%2Fc~d%2Ae&U=j%C3%BCrgen+%40x&E=")
     }
 
     func testThrottlingIsRetriedWithJitteredExponentialBackoff() throws {
