@@ -33,6 +33,7 @@ public protocol EC2API: AnyObject {
     func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance]
     func describeInstances(filters: [Filter], pageSize: Int, deadline: Date, page: ([Instance]) throws(AWSError) -> Void) throws(AWSError)
     func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError)
+    func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError)
 }
 
 /// EC2's Query API, version 2016-11-15.
@@ -79,6 +80,18 @@ public final class EC2Client: EC2API {
     /// Writes `tags` on every resource. With `dryRun`, EC2 answers `DryRunOperation`
     /// when the call would have succeeded: that is success here.
     public func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool = false, deadline: Date) throws(AWSError) {
+        try changeTags(action: "CreateTags", resourceIds: resourceIds, tags: tags, dryRun: dryRun, deadline: deadline)
+    }
+
+    /// Removes `tags` from every resource, each only while it still holds the
+    /// given value (EC2 deletes a tag named with a value only if the value
+    /// matches), so a value another writer has just corrected is left alone.
+    /// Never called without tags: EC2 would delete every tag of the resources.
+    public func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool = false, deadline: Date) throws(AWSError) {
+        try changeTags(action: "DeleteTags", resourceIds: resourceIds, tags: tags, dryRun: dryRun, deadline: deadline)
+    }
+
+    private func changeTags(action: String, resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError) {
         guard !resourceIds.isEmpty, !tags.isEmpty else { return }
         var parameters: [(String, String)] = []
         for (index, id) in resourceIds.enumerated() { parameters.append(("ResourceId.\(index + 1)", id)) }
@@ -88,15 +101,15 @@ public final class EC2Client: EC2API {
         }
         if dryRun { parameters.append(("DryRun", "true")) }
         do {
-            _ = try client.send(action: "CreateTags", parameters: parameters, deadline: deadline)
+            _ = try client.send(action: action, parameters: parameters, deadline: deadline)
         } catch where dryRun && error.code == "DryRunOperation" {
             return
         }
         if dryRun {
-            // A server that ignores DryRun has just written the tags: say so
+            // A server that ignores DryRun has just changed the tags: say so
             // rather than claim a dry run.
-            throw AWSError(code: "DryRunIgnored", message: "the endpoint accepted CreateTags with DryRun=true instead of answering DryRunOperation",
-                           operation: "ec2:CreateTags")
+            throw AWSError(code: "DryRunIgnored", message: "the endpoint accepted \(action) with DryRun=true instead of answering DryRunOperation",
+                           operation: "ec2:\(action)")
         }
     }
 

@@ -100,6 +100,38 @@ final class EC2ClientTests: XCTestCase {
         }
     }
 
+    func testDeleteTagsNamesTheValueToRemoveAndAcceptsBothLayouts() throws {
+        for name in ["aws-delete-tags.xml", "moto-delete-tags.xml"] {
+            let transport = ScriptedTransport([try response(200, name)])
+            try client(transport).deleteTags(resourceIds: ["i-1", "i-2"],
+                                             tags: [Tag(key: "AwsUserId", value: "AROARZPUZDIKNCACDXBBN:tim.malone"), Tag(key: "AwsUserIdLaunchedBy", value: "")],
+                                             deadline: clock.now + 10)
+            XCTAssertEqual(form(transport, 0), ["Action=DeleteTags", "Version=2016-11-15", "ResourceId.1=i-1", "ResourceId.2=i-2",
+                                                "Tag.1.Key=AwsUserId", "Tag.1.Value=AROARZPUZDIKNCACDXBBN:tim.malone",
+                                                "Tag.2.Key=AwsUserIdLaunchedBy", "Tag.2.Value="], name)
+        }
+    }
+
+    func testDeleteTagsNeverDeletesEveryTag() throws {
+        // Without a tag, EC2's DeleteTags removes all tags of the resources.
+        let transport = ScriptedTransport([])
+        try client(transport).deleteTags(resourceIds: ["i-1"], tags: [], deadline: clock.now + 10)
+        try client(transport).deleteTags(resourceIds: [], tags: [Tag(key: "AwsUserId", value: "x")], deadline: clock.now + 10)
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testDeleteTagsDryRun() throws {
+        let transport = ScriptedTransport([try response(412, "moto-delete-tags-dry-run.xml")])
+        try client(transport).deleteTags(resourceIds: ["i-1"], tags: [Tag(key: "AwsUserId", value: "A:b")], dryRun: true, deadline: clock.now + 10)
+        XCTAssertEqual(form(transport, 0).last, "DryRun=true")
+        let ignored = ScriptedTransport([try response(200, "aws-delete-tags.xml")])
+        XCTAssertThrowsError(try client(ignored).deleteTags(resourceIds: ["i-1"], tags: [Tag(key: "k", value: "v")], dryRun: true,
+                                                            deadline: clock.now + 10)) {
+            XCTAssertEqual(($0 as? AWSError)?.code, "DryRunIgnored")
+            XCTAssertEqual(($0 as? AWSError)?.operation, "ec2:DeleteTags")
+        }
+    }
+
     func testCreateTagsWithNothingToWriteSendsNothing() throws {
         let transport = ScriptedTransport([])
         try client(transport).createTags(resourceIds: [], tags: [Tag(key: "k", value: "v")], deadline: clock.now + 10)

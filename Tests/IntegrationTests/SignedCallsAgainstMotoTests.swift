@@ -30,7 +30,7 @@ final class SignedCallsAgainstMotoTests: XCTestCase {
 
     private var deadline: Date { Date().addingTimeInterval(20) }
 
-    func testGetRoleDescribeCreateTagsDescribeAgain() throws {
+    func testGetRoleDescribeCreateTagsDescribeDeleteTags() throws {
         let iamQuery = try queryClient("iam", apiVersion: IAMClient.apiVersion)
         let ec2Query = try queryClient("ec2", apiVersion: EC2Client.apiVersion)
         let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML"}]}"#
@@ -63,6 +63,19 @@ final class SignedCallsAgainstMotoTests: XCTestCase {
             pages.append($0)
         }
         XCTAssertEqual(pages.flatMap { $0 }.map(\.instanceId).sorted(), ids.sorted())
+
+        // A value with spaces and reserved characters is signed as sent.
+        let spaced = "carol o'brien + co/x"
+        try ec2.createTags(resourceIds: ids, tags: [Tag(key: "Note", value: spaced)], dryRun: false, deadline: deadline)
+        XCTAssertEqual(try ec2.describeInstances(ids: ids, deadline: deadline).map { $0.tags["Note"] }, [spaced, spaced])
+
+        // DeleteTags removes a tag only while it holds the value named.
+        try ec2.deleteTags(resourceIds: ids, tags: [Tag(key: "AwsUserId", value: "\(role.roleId):someone.else")], dryRun: false, deadline: deadline)
+        XCTAssertEqual(try ec2.describeInstances(ids: ids, deadline: deadline).map { $0.tags["AwsUserId"] }, [value, value])
+        try ec2.deleteTags(resourceIds: ids, tags: [Tag(key: "AwsUserId", value: value)], dryRun: false, deadline: deadline)
+        let revoked = try ec2.describeInstances(ids: ids, deadline: deadline)
+        XCTAssertEqual(revoked.map { $0.tags["AwsUserId"] }, [nil, nil])
+        XCTAssertEqual(revoked.map { $0.tags["CreatedBy"] }, ["tim.malone@example.org", "tim.malone@example.org"])
     }
 
     func testPaginationFollowsNextToken() throws {

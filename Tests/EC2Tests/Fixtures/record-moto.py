@@ -133,6 +133,11 @@ def main():
                  ("DryRun", "true")],
             "moto-describe-instances-not-found.xml":
                 [("Action", "DescribeInstances"), ("InstanceId.1", "i-0123456789abcdef0")],
+            "moto-delete-tags.xml":
+                [("Action", "DeleteTags"), ("ResourceId.1", tagged), ("Tag.1.Key", "AwsUserId"),
+                 ("Tag.1.Value", "AROARZPUZDIKNCACDXBBN:tim.malone")],
+            "moto-delete-tags-dry-run.xml":
+                [("Action", "DeleteTags"), ("ResourceId.1", tagged), ("Tag.1.Key", "AwsUserId"), ("DryRun", "true")],
         }
         for name, parameters in recordings.items():
             status, body = call(endpoint, parameters)
@@ -150,6 +155,7 @@ def main():
     for page in ["by-id", "page1", "page2"]:
         write_real_shape(f"moto-describe-instances-{page}.xml", f"aws-describe-instances-{page}.xml")
     write_real_shape("moto-create-tags.xml", "aws-create-tags.xml", add_return=True)
+    write_real_shape("moto-delete-tags.xml", "aws-delete-tags.xml", add_return=True)
 
 
 if __name__ == "__main__":

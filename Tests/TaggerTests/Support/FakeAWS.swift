@@ -24,6 +24,7 @@ final class FakeEC2: EC2API {
         case describeIds([String])
         case describeFilters([Filter], pageSize: Int)
         case createTags([String], [Tag], dryRun: Bool)
+        case deleteTags([String], [Tag], dryRun: Bool)
     }
 
     var instances: [String: Instance] = [:]
@@ -41,7 +42,15 @@ final class FakeEC2: EC2API {
         for instance in instances { self.instances[instance.instanceId] = instance }
     }
 
-    var writes: [Call] { calls.filter { if case .createTags = $0 { true } else { false } } }
+    /// CreateTags and DeleteTags calls, in order.
+    var writes: [Call] {
+        calls.filter {
+            switch $0 {
+            case .createTags, .deleteTags: true
+            default: false
+            }
+        }
+    }
 
     func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
         calls.append(.describeIds(ids))
@@ -88,6 +97,18 @@ final class FakeEC2: EC2API {
         guard !dryRun else { return }
         for id in resourceIds {
             for tag in tags { instances[id]?.tags[tag.key] = tag.value }
+        }
+    }
+}
+
+extension FakeEC2 {
+    /// Like EC2: a tag named with a value goes only while it holds that value.
+    func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError) {
+        calls.append(.deleteTags(resourceIds, tags, dryRun: dryRun))
+        if let failure { throw failure }
+        guard !dryRun else { return }
+        for id in resourceIds {
+            for tag in tags where instances[id]?.tags[tag.key] == tag.value { instances[id]?.tags[tag.key] = nil }
         }
     }
 }
