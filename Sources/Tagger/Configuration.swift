@@ -8,8 +8,8 @@ public struct TaggerConfiguration: Sendable, Equatable {
     public var roleName: String?
     /// `ROLE_ID`: when set, GetRole is never called.
     public var roleId: String?
-    public var sourceTagKey: String
-    public var targetTagKey: String
+    /// `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`, `LAUNCHED_BY_TAG_KEY`.
+    public var tagKeys: TagKeys
     /// Empty: every launcher is trusted.
     public var trustedLaunchers: [ARNPattern]
     /// `AWS_REGION`: the region of a record without `awsRegion`, of the STS
@@ -26,16 +26,11 @@ public struct TaggerConfiguration: Sendable, Equatable {
     /// The partition of `region`: the one of every ARN the tagger builds.
     public var partition: Partition { Partition(region: region) }
 
-    public static let defaultSourceTagKey = "CreatedBy"
-    public static let defaultTargetTagKey = "AwsUserId"
-
-    public init(roleName: String?, roleId: String? = nil, sourceTagKey: String = defaultSourceTagKey,
-                targetTagKey: String = defaultTargetTagKey, trustedLaunchers: [ARNPattern] = [], region: String,
+    public init(roleName: String?, roleId: String? = nil, tagKeys: TagKeys = .defaults, trustedLaunchers: [ARNPattern] = [], region: String,
                 reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil) {
         self.roleName = roleName
         self.roleId = roleId
-        self.sourceTagKey = sourceTagKey
-        self.targetTagKey = targetTagKey
+        self.tagKeys = tagKeys
         self.trustedLaunchers = trustedLaunchers
         self.region = region
         self.reconcileRegions = reconcileRegions ?? [region]
@@ -44,7 +39,7 @@ public struct TaggerConfiguration: Sendable, Equatable {
     }
 
     /// Reads `ROLE_NAME`, `ROLE_ID`, `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`,
-    /// `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`),
+    /// `LAUNCHED_BY_TAG_KEY`, `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`),
     /// `RECONCILE_REGIONS`, `ALLOWED_ACCOUNTS` and central mode's `TAGGER_MEMBER_ROLE`,
     /// `TAGGER_EXTERNAL_ID` and `AWS_LAMBDA_FUNCTION_NAME`.
     /// - Throws: the first invalid setting, named, with what is wrong in one line.
@@ -65,18 +60,7 @@ public struct TaggerConfiguration: Sendable, Equatable {
             throw ConfigurationError(setting: "ROLE_NAME", problem: "not set (set ROLE_NAME, or ROLE_ID to skip GetRole)")
         }
 
-        let source = value("SOURCE_TAG_KEY") ?? Self.defaultSourceTagKey
-        let target = value("TARGET_TAG_KEY") ?? Self.defaultTargetTagKey
-        try Self.validateTagKey(source, setting: "SOURCE_TAG_KEY")
-        try Self.validateTagKey(target, setting: "TARGET_TAG_KEY")
-        // AWS reserves the prefix in any letter case.
-        if target.lowercased().hasPrefix("aws:") {
-            throw ConfigurationError(setting: "TARGET_TAG_KEY", problem: "\(quoted(target)) uses the reserved aws: prefix")
-        }
-        if source == target {
-            throw ConfigurationError(setting: "TARGET_TAG_KEY", problem: "must differ from SOURCE_TAG_KEY (both are \(quoted(target)))")
-        }
-
+        let tagKeys = try Self.readTagKeys(value)
         var launchers: [ARNPattern] = []
         if let list = value("TRUSTED_LAUNCHERS") {
             for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
@@ -102,8 +86,7 @@ public struct TaggerConfiguration: Sendable, Equatable {
         if central != nil, roleId != nil {
             throw ConfigurationError(setting: "ROLE_ID", problem: "cannot be used with TAGGER_MEMBER_ROLE: the users' role has another id in every account (set ROLE_NAME)")
         }
-        self.init(roleName: roleName, roleId: roleId, sourceTagKey: source, targetTagKey: target,
-                  trustedLaunchers: launchers, region: region, reconcileRegions: reconcileRegions,
+        self.init(roleName: roleName, roleId: roleId, tagKeys: tagKeys, trustedLaunchers: launchers, region: region, reconcileRegions: reconcileRegions,
                   allowedAccounts: allowedAccounts, central: central)
     }
 
@@ -136,6 +119,29 @@ public struct TaggerConfiguration: Sendable, Equatable {
             throw ConfigurationError(setting: "ALLOWED_ACCOUNTS", problem: "\(quoted(bad)) is not an AWS account id (12 digits)")
         }
         return entries.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+
+    /// The three tag keys: valid, the two the function writes outside AWS's
+    /// reserved `aws:` prefix, and all different ignoring case (the guard
+    /// matches them ignoring case, and one key cannot play two parts).
+    private static func readTagKeys(_ value: (String) -> String?) throws(ConfigurationError) -> TagKeys {
+        let defaults = TagKeys.defaults
+        let keys = TagKeys(source: value("SOURCE_TAG_KEY") ?? defaults.source, target: value("TARGET_TAG_KEY") ?? defaults.target,
+                           launchedBy: value("LAUNCHED_BY_TAG_KEY") ?? defaults.launchedBy)
+        let settings = [("SOURCE_TAG_KEY", keys.source), ("TARGET_TAG_KEY", keys.target), ("LAUNCHED_BY_TAG_KEY", keys.launchedBy)]
+        for (setting, key) in settings {
+            try validateTagKey(key, setting: setting)
+        }
+        for (setting, key) in settings.dropFirst() where key.lowercased().hasPrefix("aws:") {
+            // AWS reserves the prefix in any letter case.
+            throw ConfigurationError(setting: setting, problem: "\(quoted(key)) uses the reserved aws: prefix")
+        }
+        for (index, (setting, key)) in settings.enumerated() {
+            if let (other, _) = settings[..<index].first(where: { $0.1.lowercased() == key.lowercased() }) {
+                throw ConfigurationError(setting: setting, problem: "must differ from \(other) (both are \(quoted(key)), ignoring case)")
+            }
+        }
+        return keys
     }
 
     /// EC2 tag keys: 1 to 128 characters; control characters are refused as typos.

@@ -65,16 +65,18 @@ enum Command: Equatable {
       aws-userid-tagger invoke --event FILE [--dry-run] [--timeout SECONDS]
                                             handle one event (FILE '-' reads standard input)
       aws-userid-tagger reconcile [--region REGION] [--dry-run] [--timeout SECONDS]
-                                            fix missing or stale tags on every instance of a region
+                                            fix missing or stale tags on every instance of a region,
+                                            and remove those no valid owner backs
       aws-userid-tagger --help | --version
 
     OPTIONS
-      --dry-run    compute everything and send CreateTags with DryRun=true: permissions are
-                   checked, nothing is written
+      --dry-run    compute everything and send CreateTags and DeleteTags with DryRun=true:
+                   permissions are checked, nothing is written
       --timeout    the deadline for all AWS calls (invoke 30 s, reconcile 300 s by default)
 
     The result is JSON on standard output; logs go to standard error.
       {"tagged":[{"instanceId":…,"value":…}],"unchanged":[…],"skipped":[{"instanceId":…,"reason":…}]}
+    plus "revoked":[{"instanceId":…,"value":…,"reason":…}] when target tags were removed.
     An ignored event prints {"ignored":"<reason>",…}.
 
     ENVIRONMENT
@@ -82,6 +84,7 @@ enum Command: Equatable {
       ROLE_ID             its RoleId (AROA…): skips iam:GetRole
       SOURCE_TAG_KEY      tag holding the username (default CreatedBy)
       TARGET_TAG_KEY      tag to write (default AwsUserId)
+      LAUNCHED_BY_TAG_KEY tag recording a self-service launcher (default AwsUserIdLaunchedBy)
       TRUSTED_LAUNCHERS   comma list of ARN patterns (* wildcard); other launchers are ignored
       AWS_REGION          region for reconcile and events without one
       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or AWS_PROFILE with the

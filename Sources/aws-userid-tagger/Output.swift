@@ -31,7 +31,9 @@ extension TaggingResult {
     var summary: String {
         if let ignored { return "ignored: \(ignored)" }
         var text = "\(dryRun ? "dry run: would tag" : "tagged") \(tagged.count), unchanged \(unchanged.count), skipped \(skipped.count)"
+        if !revoked.isEmpty { text += ", \(dryRun ? "would revoke" : "revoked") \(revoked.count)" }
         for entry in skipped.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
+        for entry in revoked.prefix(20) { text += "; \(entry.instanceId) revoked: \(entry.reason)" }
         for entry in overridden.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
         return text
     }

@@ -75,6 +75,16 @@ def create_tags(ids, key="CreatedBy", value="tim.malone", identity=None, **chang
     return envelope(detail)
 
 
+def delete_tags(ids, keys=("CreatedBy",), identity=None):
+    detail = create_tags(ids, identity=identity)["detail"]
+    detail["eventName"] = "DeleteTags"
+    if keys is None:
+        del detail["requestParameters"]["tagSet"]
+    else:
+        detail["requestParameters"]["tagSet"] = {"items": [{"key": key} for key in keys]}
+    return envelope(detail)
+
+
 def envelope(detail):
     return {"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "AWS API Call via CloudTrail",
             "source": "aws.ec2", "account": "123456789012", "time": "2026-11-25T10:00:00Z", "region": "us-east-1",
@@ -137,7 +147,9 @@ def events():
     add("malformed-raw-nul-in-string", b'{"detail-type": "Scheduled\x00Event", "source": "aws.events"}', invalid(""))
     add("malformed-raw-newline-in-string", b'{"detail-type": "Scheduled\nEvent", "source": "aws.events"}', invalid(""))
     add("malformed-bad-escape", b'{"detail-type": "Scheduled \\q Event", "source": "aws.events"}', invalid(""))
-    add("malformed-lone-surrogate-escape", dump(create_tags([I1])).replace(b'"tim.malone"', b'"tim\\ud800"'), invalid(""))
+    # A tag value is never read (EC2 is the truth for current tags): only a key we read can fail the event.
+    add("malformed-lone-surrogate-escape", dump(create_tags([I1])).replace(b'"tim.malone"', b'"tim\\ud800"'), tag(1))
+    add("malformed-lone-surrogate-escape-in-key", dump(create_tags([I1], key="CreatedBy")).replace(b'"CreatedBy"', b'"Created\\udc00"'), invalid(""))
     add("toplevel-array", b"[]", invalid("the event"))
     add("toplevel-string", b'"Scheduled Event"', invalid("the event"))
     add("toplevel-null", b"null", invalid("the event"))
@@ -158,7 +170,9 @@ def events():
     add("type-user-identity-string", with_detail(BASE, ["detail", "userIdentity"], "root"), invalid("detail.userIdentity"))
     add("type-error-code-number", with_detail(BASE, ["detail", "errorCode"], 403), invalid("detail.errorCode"))
     add("type-tag-value-object", with_detail(create_tags([I1]), ["detail", "requestParameters", "tagSet", "items"],
-                                             [{"key": "CreatedBy", "value": {"a": 1}}]), invalid("tagSet.items[0].value"))
+                                             [{"key": "CreatedBy", "value": {"a": 1}}]), tag(1))
+    add("type-tag-key-object", with_detail(create_tags([I1]), ["detail", "requestParameters", "tagSet", "items"],
+                                           [{"key": {"a": 1}, "value": "tim"}]), invalid("tagSet.items[0].key"))
 
     # Bad values that would reach a request
     for name, bad in [("uppercase", "i-0123456789ABCDEF0"), ("short", "i-0123"), ("path", "i-../../../etc"),
@@ -183,7 +197,7 @@ def events():
     add("missing-instance-id", with_detail(BASE, ["detail", "responseElements", "instancesSet", "items"], [{"instanceState": {}}]),
         invalid("instanceId: missing"))
     add("missing-tag-set", with_detail(create_tags([I1]), ["detail", "requestParameters", "tagSet"], None, delete=True),
-        invalid("tagSet: missing"))
+        ignore("does not set CreatedBy"))
     add("null-tag-value", with_detail(create_tags([I1]), ["detail", "requestParameters", "tagSet", "items"],
                                       [{"key": "CreatedBy", "value": None}]), tag(1, created_by="", writes=[]))
     add("missing-region-uses-configured", with_detail(BASE, ["detail", "awsRegion"], None, delete=True), tag(1))
@@ -197,12 +211,16 @@ def events():
     add("state-change-notification", {"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",
                                       "detail": {"instance-id": I1, "state": "running"}}, ignore("not an EC2 API call"))
     add("cloudtrail-from-s3", with_detail(BASE, ["source"], "aws.s3"), ignore("not an EC2 API call"))
-    add("event-name-stop-instances", with_detail(BASE, ["detail", "eventName"], "StopInstances"), ignore("not RunInstances or CreateTags"))
+    add("event-name-stop-instances", with_detail(BASE, ["detail", "eventName"], "StopInstances"), ignore("not RunInstances, CreateTags or DeleteTags"))
     add("event-source-s3", with_detail(BASE, ["detail", "eventSource"], "s3.amazonaws.com"), ignore("is not ec2.amazonaws.com"))
     add("empty-instances-set", run_instances([]), ignore("no instance ids"))
     add("create-tags-volumes-only", create_tags(["vol-0123456789abcdef0", "snap-0123456789abcdef0"]), ignore("no instance ids"))
     add("create-tags-other-key", create_tags([I1], key="Name", value="AROAVICTIMROLEID00001:victim"), ignore("does not set CreatedBy"))
     add("create-tags-key-case", create_tags([I1], key="createdby"), ignore("does not set CreatedBy"))
+    add("delete-tags-created-by", delete_tags([I1]), tag(1))
+    add("delete-tags-all", delete_tags([I1], keys=None), tag(1))
+    add("delete-tags-target-key-only", delete_tags([I1], keys=["AwsUserId"]), ignore("does not remove CreatedBy"))
+    add("delete-tags-malformed-instance", delete_tags(["i-XYZ"]), invalid("is not an instance id"))
 
     # Many and duplicate instances
     add("duplicate-instance-ids", run_instances([I1, I1, I2, I1, I2]), tag(2, "ada", [[f"{ROLE_ID}:ada", 2]]))

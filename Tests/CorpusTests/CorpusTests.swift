@@ -184,14 +184,18 @@ final class CorpusTests: XCTestCase {
             let instances = request.instanceIds.map {
                 Instance(instanceId: $0, state: "running", tags: createdBy.map { ["CreatedBy": $0] } ?? [:])
             }
-            let caller = SelfServiceLaunch.caller(of: request.launcher, roleName: manifest.roleName, roleId: manifest.roleId)
+            var context = DecisionContext.existing
+            if case .launch(let launcher) = request.origin {
+                context = .launch(selfServiceCaller: SelfServiceLaunch.caller(of: launcher, roleName: manifest.roleName, roleId: manifest.roleId))
+            }
             let plan = TaggingDecision.plan(instanceIds: request.instanceIds, instances: instances, roleId: manifest.roleId,
-                                            selfServiceCaller: caller, sourceTagKey: "CreatedBy", targetTagKey: "AwsUserId")
-            for write in plan.writes where !isUserId(write.value, roleId: manifest.roleId) {
-                return "would write \(write.value.debugDescription), not \(manifest.roleId):<session name>"
+                                            context: context, keys: .defaults)
+            let values = plan.writes.map { $0.tags.first { $0.key == "AwsUserId" }?.value ?? "" }
+            for value in values where !isUserId(value, roleId: manifest.roleId) {
+                return "would write \(value.debugDescription), not \(manifest.roleId):<session name>"
             }
             if let writes = expect["writes"] as? [[Any]] {
-                let got = plan.writes.map { "\($0.value)×\($0.instanceIds.count)" }
+                let got = zip(values, plan.writes).map { "\($0)×\($1.instanceIds.count)" }
                 let want = writes.map { "\($0[0] as! String)×\($0[1] as! Int)" }
                 if got != want { return "writes \(got), expected \(want)" }
             }

@@ -67,6 +67,6 @@ final class CentralEventTests: XCTestCase {
 
     func testIgnoredEventsNeedNoAccount() throws {
         let failed = Data(#"{"eventSource":"ec2.amazonaws.com","eventName":"StopInstances","awsRegion":"us-east-1"}"#.utf8)
-        XCTAssertEqual(try action(failed, configuration()), .ignore(reason: "event 'StopInstances' is not RunInstances or CreateTags"))
+        XCTAssertEqual(try action(failed, configuration()), .ignore(reason: "event 'StopInstances' is not RunInstances, CreateTags or DeleteTags"))
     }
 }

@@ -19,20 +19,20 @@ final class ConfigurationTests: XCTestCase {
 
     func testDefaults() throws {
         let configuration = try TaggerConfiguration(environment: minimal)
-        XCTAssertEqual(configuration, TaggerConfiguration(roleName: "Okta-ServiceWorkbenchUser", roleId: nil, sourceTagKey: "CreatedBy",
-                                                          targetTagKey: "AwsUserId", trustedLaunchers: [], region: "eu-central-1"))
+        XCTAssertEqual(configuration, TaggerConfiguration(roleName: "Okta-ServiceWorkbenchUser", roleId: nil,
+                                                          tagKeys: TagKeys(source: "CreatedBy", target: "AwsUserId", launchedBy: "AwsUserIdLaunchedBy"),
+                                                          trustedLaunchers: [], region: "eu-central-1"))
     }
 
     func testEverySetting() throws {
         let configuration = try TaggerConfiguration(environment: [
-            "ROLE_ID": "AROAEXAMPLEID1234567", "SOURCE_TAG_KEY": "Owner", "TARGET_TAG_KEY": "SsmUser",
+            "ROLE_ID": "AROAEXAMPLEID1234567", "SOURCE_TAG_KEY": "Owner", "TARGET_TAG_KEY": "SsmUser", "LAUNCHED_BY_TAG_KEY": "SsmLauncher",
             "TRUSTED_LAUNCHERS": "arn:aws:iam::111122223333:role/swb-*,\t arn:aws:sts::111122223333:assumed-role/Ops/* ",
             "AWS_DEFAULT_REGION": "cn-north-1",
         ])
         XCTAssertNil(configuration.roleName)
         XCTAssertEqual(configuration.roleId, "AROAEXAMPLEID1234567")
-        XCTAssertEqual(configuration.sourceTagKey, "Owner")
-        XCTAssertEqual(configuration.targetTagKey, "SsmUser")
+        XCTAssertEqual(configuration.tagKeys, TagKeys(source: "Owner", target: "SsmUser", launchedBy: "SsmLauncher"))
         XCTAssertEqual(configuration.trustedLaunchers.map(\.pattern),
                        ["arn:aws:iam::111122223333:role/swb-*", "arn:aws:sts::111122223333:assumed-role/Ops/*"])
         XCTAssertEqual(configuration.region, "cn-north-1")
@@ -60,6 +60,12 @@ final class ConfigurationTests: XCTestCase {
         assertRejected(["SOURCE_TAG_KEY": "AwsUserId"], setting: "TARGET_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
         assertRejected(["TARGET_TAG_KEY": "aws:userid"], setting: "TARGET_TAG_KEY", mentions: "reserved aws: prefix")
         assertRejected(["TARGET_TAG_KEY": "AWS:userid"], setting: "TARGET_TAG_KEY", mentions: "reserved aws: prefix")
+        assertRejected(["LAUNCHED_BY_TAG_KEY": "aws:x"], setting: "LAUNCHED_BY_TAG_KEY", mentions: "reserved aws: prefix")
+        // The guard compares keys ignoring case: one key cannot play two parts.
+        assertRejected(["TARGET_TAG_KEY": "createdby"], setting: "TARGET_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
+        assertRejected(["LAUNCHED_BY_TAG_KEY": "AwsUserId"], setting: "LAUNCHED_BY_TAG_KEY", mentions: "must differ from TARGET_TAG_KEY")
+        assertRejected(["LAUNCHED_BY_TAG_KEY": "CREATEDBY"], setting: "LAUNCHED_BY_TAG_KEY", mentions: "must differ from SOURCE_TAG_KEY")
+        assertRejected(["LAUNCHED_BY_TAG_KEY": "bad\u{7}key"], setting: "LAUNCHED_BY_TAG_KEY", mentions: "is not a tag key")
         assertRejected(["TARGET_TAG_KEY": String(repeating: "k", count: 129)], setting: "TARGET_TAG_KEY", mentions: "not a tag key")
         assertRejected(["SOURCE_TAG_KEY": "Created\nBy"], setting: "SOURCE_TAG_KEY", mentions: "'Created?By' is not a tag key")
     }

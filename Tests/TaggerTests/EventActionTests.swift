@@ -12,7 +12,8 @@ final class EventActionTests: XCTestCase {
         guard case .tag(let request) = try action(data) else { return XCTFail("not a tag request") }
         XCTAssertEqual(request.region, "eu-west-3")
         XCTAssertEqual(request.instanceIds, ["i-0123456789abcdef0"])
-        XCTAssertEqual(request.launcher?.sessionContext?.sessionIssuer?.userName, "swb-LaunchConstraint")
+        guard case .launch(let launcher) = request.origin else { return XCTFail("\(request.origin)") }
+        XCTAssertEqual(launcher?.sessionContext?.sessionIssuer?.userName, "swb-LaunchConstraint")
     }
 
     func testScheduledEventReconciles() throws {
@@ -46,7 +47,31 @@ final class EventActionTests: XCTestCase {
         guard case .tag(let request) = try action(TestData.createTags(resourceIds: ["i-0123456789abcdef0"], tags: [("CreatedBy", "bob")])) else {
             return XCTFail("CreatedBy set: must tag")
         }
-        XCTAssertNil(request.launcher, "CreateTags is never a self-service launch")
+        XCTAssertEqual(request.origin, .tagChange, "CreateTags is never a self-service launch")
+    }
+
+    func testDeleteTagsMustRemoveTheSourceKey() throws {
+        let one = "i-0123456789abcdef0"
+        XCTAssertEqual(try action(TestData.deleteTags(resourceIds: [one], keys: ["AwsUserId"])),
+                       .ignore(reason: "DeleteTags does not remove CreatedBy"))
+        for keys in [["CreatedBy"], ["Name", "CreatedBy"]] {
+            guard case .tag(let request) = try action(TestData.deleteTags(resourceIds: [one], keys: keys)) else {
+                return XCTFail("\(keys): must check the instance")
+            }
+            XCTAssertEqual(request.origin, .tagChange)
+            XCTAssertEqual(request.instanceIds, [one])
+        }
+        // Without tags, DeleteTags removes them all, the source tag too.
+        let all = try TestData.replacing(#","tagSet":{"items":[{"key":"Name"}]}"#, with: "",
+                                         in: TestData.deleteTags(resourceIds: [one], keys: ["Name"]))
+        guard case .tag = try action(all) else { return XCTFail("a delete-all must check the instance") }
+    }
+
+    func testDeleteTagsFollowsTrustedLaunchers() throws {
+        let configuration = TestData.configuration(trustedLaunchers: ["arn:aws:iam::111122223333:role/swb-LaunchConstraint"])
+        let untrusted = TestData.deleteTags(resourceIds: ["i-0123456789abcdef0"], keys: ["CreatedBy"], launcher: TestData.userLauncher())
+        guard case .ignore(let reason) = try action(untrusted, configuration) else { return XCTFail("untrusted must be ignored") }
+        XCTAssertTrue(reason.contains("is not in TRUSTED_LAUNCHERS"), reason)
     }
 
     func testCreateTagsOnOtherResourcesOnlyIsIgnored() throws {

@@ -29,14 +29,12 @@ final class EventDecodingTests: XCTestCase {
         let record = try XCTUnwrap(record(of: decode(TestData.sample("run-instances-one.json"))))
         XCTAssertEqual(record.awsRegion, "us-east-1")
         XCTAssertEqual(record.userIdentity?.sessionContext?.sessionIssuer?.userName, "swb-LaunchConstraint")
-        XCTAssertEqual(record.call, .runInstances(instanceIds: ["i-0123456789abcdef0"], requestedTags: [
-            Tag(key: "CreatedBy", value: "tim.malone@example.org"), Tag(key: "Name", value: "workspace"),
-        ]))
+        XCTAssertEqual(record.call, .runInstances(instanceIds: ["i-0123456789abcdef0"]))
     }
 
     func testSampleThreeInstances() throws {
         let record = try XCTUnwrap(record(of: decode(TestData.sample("run-instances-three.json"))))
-        guard case .runInstances(let ids, _) = record.call else { return XCTFail("\(record.call)") }
+        guard case .runInstances(let ids) = record.call else { return XCTFail("\(record.call)") }
         XCTAssertEqual(ids, ["i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2"])
     }
 
@@ -48,14 +46,13 @@ final class EventDecodingTests: XCTestCase {
     func testSampleSelfService() throws {
         let record = try XCTUnwrap(record(of: decode(TestData.sample("run-instances-self-service.json"))))
         XCTAssertEqual(record.userIdentity?.principalId, "AROAEXAMPLEID1234567:tim.malone@example.org")
-        guard case .runInstances(let ids, _) = record.call else { return XCTFail("\(record.call)") }
+        guard case .runInstances(let ids) = record.call else { return XCTFail("\(record.call)") }
         XCTAssertEqual(ids, ["i-0123456789abcdef3"])
     }
 
     func testSampleCreateTagsKeepsInstancesOnly() throws {
         let record = try XCTUnwrap(record(of: decode(TestData.sample("create-tags.json"))))
-        XCTAssertEqual(record.call, .createTags(instanceIds: ["i-0123456789abcdef0"],
-                                                tags: [Tag(key: "CreatedBy", value: "tim.malone@example.org")]))
+        XCTAssertEqual(record.call, .createTags(instanceIds: ["i-0123456789abcdef0"], keys: ["CreatedBy"]))
     }
 
     func testSampleScheduled() throws {
@@ -66,14 +63,14 @@ final class EventDecodingTests: XCTestCase {
 
     func testRealRecordsBareAndInEnvelopeDecodeAlike() throws {
         let expectations: [(String, CloudTrailRecord.Call)] = [
-            ("ct-root-two-instances-c7n", .runInstances(instanceIds: ["i-784cdacd", "i-7b4cdace"], requestedTags: [])),
-            ("ct-iamuser-single-c7n", .runInstances(instanceIds: ["i-0f7c711dc84bedda0"], requestedTags: [])),
-            ("ct-assumedrole-single-c7n", .runInstances(instanceIds: ["i-0f7c711dc84bedda0"], requestedTags: [])),
-            ("ct-autoscaling-slr-fleet-panther", .runInstances(instanceIds: ["i-07d06021b0da55115"], requestedTags: [])),
+            ("ct-root-two-instances-c7n", .runInstances(instanceIds: ["i-784cdacd", "i-7b4cdace"])),
+            ("ct-iamuser-single-c7n", .runInstances(instanceIds: ["i-0f7c711dc84bedda0"])),
+            ("ct-assumedrole-single-c7n", .runInstances(instanceIds: ["i-0f7c711dc84bedda0"])),
+            ("ct-autoscaling-slr-fleet-panther", .runInstances(instanceIds: ["i-07d06021b0da55115"])),
             ("ct-assumedrole-console-two-instances-tags-panther",
-             .runInstances(instanceIds: ["i-00000000000000000", "i-00000000000000001"], requestedTags: [Tag(key: "Name", value: "test")])),
+             .runInstances(instanceIds: ["i-00000000000000000", "i-00000000000000001"])),
             ("ct-assumedrole-tags-panther-enriched",
-             .runInstances(instanceIds: ["i-0d7e4b9be8a0de6ea"], requestedTags: [Tag(key: "Name", value: "test2")])),
+             .runInstances(instanceIds: ["i-0d7e4b9be8a0de6ea"])),
             ("ct-failed-unauthorized-assumedrole-stratus", .unsupported(reason: "the RunInstances call failed ('Client.UnauthorizedOperation')")),
             ("ct-eks-nodegroup-slr-dryrun-failed-panther", .unsupported(reason: "the RunInstances call failed ('Client.DryRunOperation')")),
         ]
@@ -105,7 +102,7 @@ final class EventDecodingTests: XCTestCase {
     func testOtherEventNamesAndSourcesAreNotReadFurther() throws {
         let terminate = try TestData.replacing(#""eventName":"RunInstances""#, with: #""eventName":"TerminateInstances""#,
                                                in: TestData.runInstances(ids: ["i-0123456789abcdef0"]))
-        XCTAssertEqual(try record(of: decode(terminate))?.call, .unsupported(reason: "event 'TerminateInstances' is not RunInstances or CreateTags"))
+        XCTAssertEqual(try record(of: decode(terminate))?.call, .unsupported(reason: "event 'TerminateInstances' is not RunInstances, CreateTags or DeleteTags"))
         // Parameters of a call we do not handle may have any shape.
         let s3 = Data(#"{"eventSource":"s3.amazonaws.com","eventName":"RunInstances","responseElements":[1,2]}"#.utf8)
         XCTAssertEqual(try record(of: decode(s3))?.call, .unsupported(reason: "event source 's3.amazonaws.com' is not ec2.amazonaws.com"))
@@ -114,18 +111,18 @@ final class EventDecodingTests: XCTestCase {
     func testUnknownFieldsAreIgnored() throws {
         let data = try TestData.replacing(#""eventVersion":"1.10","#, with: #""eventVersion":"9.99","brandNew":{"nested":[null,true,1.5e300]},"#,
                                           in: TestData.runInstances(ids: ["i-0123456789abcdef0"]))
-        XCTAssertEqual(try record(of: decode(data))?.call, .runInstances(instanceIds: ["i-0123456789abcdef0"], requestedTags: []))
+        XCTAssertEqual(try record(of: decode(data))?.call, .runInstances(instanceIds: ["i-0123456789abcdef0"]))
     }
 
     func testDuplicateIdsAreKeptOnceInOrder() throws {
         let ids = ["i-0123456789abcdef2", "i-0123456789abcdef1", "i-0123456789abcdef2", "i-0123456789abcdef1"]
         XCTAssertEqual(try record(of: decode(TestData.runInstances(ids: ids)))?.call,
-                       .runInstances(instanceIds: ["i-0123456789abcdef2", "i-0123456789abcdef1"], requestedTags: []))
+                       .runInstances(instanceIds: ["i-0123456789abcdef2", "i-0123456789abcdef1"]))
     }
 
     func testAThousandInstancesDecodeAndOneMoreIsRefused() throws {
         let thousand = (0..<1000).map { String(format: "i-%017x", $0) }
-        guard case .runInstances(let ids, _) = try record(of: decode(TestData.runInstances(ids: thousand)))?.call else {
+        guard case .runInstances(let ids) = try record(of: decode(TestData.runInstances(ids: thousand)))?.call else {
             return XCTFail("not decoded")
         }
         XCTAssertEqual(ids, thousand)
@@ -190,9 +187,27 @@ final class EventDecodingTests: XCTestCase {
     }
 
     func testNonASCIIAndEscapedTextDecodes() throws {
-        let data = TestData.createTags(resourceIds: ["i-0123456789abcdef0"], tags: [("CreatedBy", "j\\u00fcrgen@\\u4f8b\\u3048.jp")])
-        XCTAssertEqual(try record(of: decode(data))?.call,
-                       .createTags(instanceIds: ["i-0123456789abcdef0"], tags: [Tag(key: "CreatedBy", value: "jürgen@例え.jp")]))
+        let data = TestData.createTags(resourceIds: ["i-0123456789abcdef0"], tags: [("Cr\\u00e9\\u00e9Par", "j\\u00fcrgen@\\u4f8b\\u3048.jp")])
+        XCTAssertEqual(try record(of: decode(data))?.call, .createTags(instanceIds: ["i-0123456789abcdef0"], keys: ["CrééPar"]))
+    }
+
+    // MARK: DeleteTags
+
+    func testDeleteTagsNamesTheRemovedKeys() throws {
+        let data = TestData.deleteTags(resourceIds: ["i-0123456789abcdef0", "vol-0123456789abcdef0"], keys: ["CreatedBy", "Name"])
+        XCTAssertEqual(try record(of: decode(data))?.call, .deleteTags(instanceIds: ["i-0123456789abcdef0"], keys: ["CreatedBy", "Name"]))
+    }
+
+    func testDeleteTagsWithoutTagsDeletesThemAll() throws {
+        for tagSet in ["", #","tagSet":{}"#, #","tagSet":{"items":[]}"#, #","tagSet":null"#] {
+            let data = Data(#"{"eventSource":"ec2.amazonaws.com","eventName":"DeleteTags","awsRegion":"us-east-1","requestParameters":{"resourcesSet":{"items":[{"resourceId":"i-0123456789abcdef0"}]}\#(tagSet)}}"#.utf8)
+            XCTAssertEqual(try record(of: decode(data))?.call, .deleteTags(instanceIds: ["i-0123456789abcdef0"], keys: nil), tagSet)
+        }
+    }
+
+    func testDeleteTagsWithAMalformedInstanceIdIsInvalid() {
+        assertInvalid(TestData.deleteTags(resourceIds: ["i-XYZ"], keys: ["CreatedBy"]),
+                      mentions: "requestParameters.resourcesSet.items[0].resourceId: 'i-XYZ' is not an instance id")
     }
 
     func testDeepNestingIsRefusedNotACrash() {

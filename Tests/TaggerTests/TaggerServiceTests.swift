@@ -139,11 +139,107 @@ final class TaggerServiceTests: XCTestCase {
         XCTAssertEqual(iamMade + ec2Regions.count, 0, "no client is even made")
     }
 
-    func testSelfServiceLaunchIsTaggedWithTheLaunchersId() throws {
+    func testSelfServiceLaunchIsTaggedWithTheLaunchersIdAndRecordsTheLauncher() throws {
         let id = "i-0123456789abcdef3"
         ec2.instances[id] = TestData.instance(id)
         let result = try makeTagger().handle(event: TestData.sample("run-instances-self-service.json"), deadline: deadline)
         XCTAssertEqual(result.tagged, [TaggedInstance(instanceId: id, value: "AROAEXAMPLEID1234567:tim.malone@example.org")])
+        XCTAssertEqual(ec2.writes, [.createTags([id], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:tim.malone@example.org"),
+                                                       Tag(key: "AwsUserIdLaunchedBy", value: "tim.malone@example.org")], dryRun: false)])
+        // The sweep cannot see the launcher: the launched-by tag keeps the instance its owner's.
+        let sweep = try makeTagger().reconcile(deadline: deadline)
+        XCTAssertEqual(sweep.unchanged.map(\.instanceId), [id])
+        XCTAssertEqual(ec2.writes.count, 1)
+    }
+
+    // MARK: revocation
+
+    func testDeletingTheSourceTagRevokesAccess() throws {
+        ec2.instances[one] = TestData.instance(one, userId: value)
+        let result = try makeTagger().handle(event: TestData.deleteTags(resourceIds: [one], keys: ["CreatedBy"]), deadline: deadline)
+        XCTAssertEqual(ec2.writes, [.deleteTags([one], [Tag(key: "AwsUserId", value: value)], dryRun: false)])
+        XCTAssertNil(ec2.instances[one]?.tags["AwsUserId"])
+        XCTAssertEqual(result.json, #"{"tagged":[],"unchanged":[],"skipped":[],"revoked":[{"instanceId":"i-0123456789abcdef0","value":"AROAEXAMPLEID1234567:tim.malone@example.org","reason":"no CreatedBy tag"}]}"#)
+    }
+
+    func testAnInvalidSourceTagRevokesAccessAndDryRunOnlyAsks() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "carol o'brien", userId: "AROAEXAMPLEID1234567:carol")
+        let event = TestData.createTags(resourceIds: [one], tags: [("CreatedBy", "carol o'brien")])
+        let dry = try makeTagger().handle(event: event, deadline: deadline, dryRun: true)
+        XCTAssertEqual(ec2.writes, [.deleteTags([one], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:carol")], dryRun: true)])
+        XCTAssertEqual(ec2.instances[one]?.tags["AwsUserId"], "AROAEXAMPLEID1234567:carol")
+        XCTAssertTrue(dry.json.hasSuffix(#""reason":"CreatedBy is not a valid role session name ([\\w+=,.@-]{2,64}, ASCII only)"}],"dryRun":true}"#), dry.json)
+        let result = try makeTagger().handle(event: event, deadline: deadline)
+        XCTAssertEqual(result.revoked.map(\.instanceId), [one])
+        XCTAssertNil(ec2.instances[one]?.tags["AwsUserId"])
+    }
+
+    func testReconcileRevokesWhatNothingBacksThenWritesNothing() throws {
+        ec2.instances = [
+            "i-0000000a": TestData.instance("i-0000000a", userId: "AROAEXAMPLEID1234567:mallory"),
+            "i-0000000b": TestData.instance("i-0000000b", createdBy: "x y", userId: "AROAEXAMPLEID1234567:x"),
+            "i-0000000c": TestData.instance("i-0000000c", createdBy: "bob", userId: "AROAEXAMPLEID1234567:bob"),
+        ]
+        let first = try makeTagger().reconcile(deadline: deadline)
+        XCTAssertEqual(first.revoked.map(\.instanceId), ["i-0000000a", "i-0000000b"])
+        XCTAssertEqual(first.unchanged.map(\.instanceId), ["i-0000000c"])
+        let writes = ec2.writes.count
+        let second = try makeTagger().reconcile(deadline: deadline)
+        XCTAssertEqual(ec2.writes.count, writes, "the second sweep writes nothing")
+        XCTAssertEqual(second.revoked, [])
+        XCTAssertEqual(second.skipped.map(\.instanceId), ["i-0000000b"])
+    }
+
+    func testAnAutoScalingLaunchCarryingAForeignTargetTagIsCorrected() throws {
+        // The real record of an Auto Scaling launch (caller: its service-linked role).
+        let id = "i-07d06021b0da55115"
+        ec2.instances[id] = TestData.instance(id, createdBy: "bob", userId: "AROAEXAMPLEID1234567:mallory")
+        let result = try makeTagger().handle(event: TestData.envelope(TestData.record("ct-autoscaling-slr-fleet-panther")), deadline: deadline)
+        XCTAssertEqual(result.tagged, [TaggedInstance(instanceId: id, value: "AROAEXAMPLEID1234567:bob")])
+        ec2.instances[id] = TestData.instance(id, userId: "AROAEXAMPLEID1234567:mallory", launchedBy: "mallory")
+        let revoked = try makeTagger().handle(event: TestData.envelope(TestData.record("ct-autoscaling-slr-fleet-panther")), deadline: deadline)
+        XCTAssertEqual(revoked.revoked.map(\.reason), ["no CreatedBy tag"])
+        XCTAssertEqual(ec2.instances[id]?.tags["AwsUserId"], nil)
+        XCTAssertEqual(ec2.instances[id]?.tags["AwsUserIdLaunchedBy"], nil)
+    }
+
+    func testTheRoleIdIsReadAgainAfterFifteenMinutesAndAtEverySweep() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "alice")
+        let tagger = makeTagger()
+        _ = try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)
+        // The users' role is deleted and created again: a new RoleId.
+        iam.role.roleId = "AROANEWROLEID0000002"
+        clock.sleep(seconds: 14 * 60)
+        _ = try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)
+        XCTAssertEqual(iam.getRoleCalls.count, 1, "within 15 minutes the cached id is used")
+        clock.sleep(seconds: 60)
+        let result = try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)
+        XCTAssertEqual(iam.getRoleCalls.count, 2)
+        XCTAssertEqual(result.tagged, [TaggedInstance(instanceId: one, value: "AROANEWROLEID0000002:alice")])
+        // A sweep reads it again whatever its age.
+        _ = try tagger.reconcile(deadline: deadline)
+        XCTAssertEqual(iam.getRoleCalls.count, 3)
+    }
+
+    func testAFailedRoleReadNeverFallsBackToTheOldId() throws {
+        ec2.instances[one] = TestData.instance(one, createdBy: "alice")
+        let tagger = makeTagger()
+        _ = try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)
+        let writes = ec2.writes.count
+        iam.failure = AWSError(code: "NoSuchEntity", message: "The role with name Okta-ServiceWorkbenchUser cannot be found.",
+                               httpStatus: 404, operation: "iam:GetRole")
+        XCTAssertThrowsError(try tagger.reconcile(deadline: deadline)) { error in
+            XCTAssertEqual((error as? TaggerError)?.errorType, "NoSuchEntity")
+        }
+        XCTAssertEqual(ec2.writes.count, writes)
+    }
+
+    func testRoleIdFromConfigurationIsNeverReadAgain() throws {
+        let tagger = makeTagger(TestData.configuration(roleId: "AROAFROMCONFIG000001"))
+        _ = try tagger.reconcile(deadline: deadline)
+        clock.sleep(seconds: 3600)
+        _ = try tagger.reconcile(deadline: deadline)
+        XCTAssertEqual(iamMade, 0)
     }
 
     func testRoleIdFromConfigurationSkipsGetRole() throws {
@@ -209,7 +305,7 @@ final class TaggerServiceTests: XCTestCase {
         let result = try makeTagger(TestData.configuration(region: "eu-west-1")).handle(event: TestData.sample("scheduled.json"), deadline: deadline)
         XCTAssertEqual(ec2Regions, ["eu-west-1"])
         XCTAssertEqual(ec2.calls, [
-            .describeFilters([Filter(name: "tag-key", values: ["CreatedBy"]),
+            .describeFilters([Filter(name: "tag-key", values: ["CreatedBy", "AwsUserId", "AwsUserIdLaunchedBy"]),
                               Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: Tagger.reconcilePageSize),
             .createTags(["i-0000000a"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false),
             .createTags(["i-0000000c"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:bob")], dryRun: false),

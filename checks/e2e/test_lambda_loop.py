@@ -145,3 +145,22 @@ def test_the_loop_survives_many_events_in_one_process(start, runtime_api, moto):
     results = runtime_api.wait_for_results(20, timeout=60, process=function.process)
     assert all(r.kind == "response" for r in results)
     assert function.process.poll() is None
+
+
+def test_a_warm_function_takes_a_recreated_users_role_at_the_next_sweep(start, runtime_api, moto):
+    iam = moto.client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithSAML",
+                                                                "Principal": {"Federated": "arn:aws:iam::123456789012:saml-provider/Okta"}}]})
+    old = iam.create_role(RoleName="Loop-Recreated-Users", AssumeRolePolicyDocument=trust)["Role"]["RoleId"]
+    ids = launch(moto, 1, created_by="warm.user")
+    function = start(ROLE_NAME="Loop-Recreated-Users")
+    runtime_api.enqueue(events.run_instances(ids))
+    runtime_api.wait_for_results(1, process=function.process)
+    assert tags_of(moto, ids[0])["AwsUserId"] == f"{old}:warm.user"
+    iam.delete_role(RoleName="Loop-Recreated-Users")
+    new = iam.create_role(RoleName="Loop-Recreated-Users", AssumeRolePolicyDocument=trust)["Role"]["RoleId"]
+    # The sweep reads the RoleId again, whatever the age of the cached one.
+    runtime_api.enqueue(events.scheduled())
+    [*_, sweep] = runtime_api.wait_for_results(2, process=function.process)
+    assert sweep.kind == "response", sweep.body
+    assert tags_of(moto, ids[0])["AwsUserId"] == f"{new}:warm.user"

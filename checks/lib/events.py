@@ -71,6 +71,33 @@ def create_tags(instance_ids, key, value, region="us-east-1", identity=None):
     return envelope(detail, region)
 
 
+def delete_tags(instance_ids, keys, region="us-east-1", identity=None):
+    """DeleteTags as CloudTrail records it; ``keys=None`` is a call naming no tag, which deletes them all."""
+    detail = create_tags(instance_ids, "x", "x", region, identity)["detail"]
+    detail["eventName"] = "DeleteTags"
+    if keys is None:
+        del detail["requestParameters"]["tagSet"]
+    else:
+        detail["requestParameters"]["tagSet"] = {"items": [{"key": key} for key in keys]}
+    return envelope(detail, region)
+
+
+def autoscaling_identity():
+    """Auto Scaling's service-linked role, the caller of the RunInstances it makes
+    (as in the real record reference-data ct-autoscaling-slr-fleet-panther.json)."""
+    return {
+        "type": "AssumedRole",
+        "principalId": "AROAAUTOSCALINGSLR001:AutoScaling",
+        "arn": "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling",
+        "accountId": "123456789012",
+        "sessionContext": {"sessionIssuer": {
+            "type": "Role", "principalId": "AROAAUTOSCALINGSLR001",
+            "arn": "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+            "accountId": "123456789012", "userName": "AWSServiceRoleForAutoScaling"}},
+        "invokedBy": "autoscaling.amazonaws.com",
+    }
+
+
 def scheduled(region="us-east-1"):
     return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
             "account": "123456789012", "time": "2026-11-25T10:00:00Z", "region": region,

@@ -4,18 +4,21 @@ import FoundationEssentials
 import IAM
 
 /// The tagger's state in one account for the life of the process: its EC2
-/// client per region and the users' role id there, fetched once.
+/// client per region and the users' role id there.
 final class AccountSession {
     /// nil: the function's own account.
     let account: String?
     let clients: AccountClients
-    var roleId: String?
+    /// `ROLE_ID`: given, never fetched.
+    let fixedRoleId: String?
+    /// The id GetRole gave, and when.
+    var roleId: (id: String, fetchedAt: Date)?
     private var ec2Clients: [String: any EC2API] = [:]
 
-    init(account: String?, clients: AccountClients, roleId: String?) {
+    init(account: String?, clients: AccountClients, fixedRoleId: String?) {
         self.account = account
         self.clients = clients
-        self.roleId = roleId
+        self.fixedRoleId = fixedRoleId
     }
 
     func ec2(region: String) throws(TaggerError) -> any EC2API {

@@ -5,6 +5,7 @@ extension TaggingResult {
         tagged += other.tagged
         unchanged += other.unchanged
         skipped += other.skipped
+        revoked += other.revoked
         overridden += other.overridden
     }
 }

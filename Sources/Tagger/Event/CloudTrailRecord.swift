@@ -16,11 +16,14 @@ public struct CloudTrailRecord: Sendable, Equatable {
     public var account: String?
 
     public enum Call: Sendable, Equatable {
-        /// Every launched instance, deduplicated in event order, and the tags the
-        /// launch asked for on instances (informational: current tags come from EC2).
-        case runInstances(instanceIds: [String], requestedTags: [Tag])
-        /// The instances (not volumes, images, …) a CreateTags call touched and the tags it set.
-        case createTags(instanceIds: [String], tags: [Tag])
+        /// Every launched instance, deduplicated in event order (their tags are
+        /// read from EC2, the truth for current tags).
+        case runInstances(instanceIds: [String])
+        /// The instances (not volumes, images, …) a CreateTags call touched and the keys it set.
+        case createTags(instanceIds: [String], keys: [String])
+        /// The instances a DeleteTags call touched and the keys it removed; nil
+        /// when the call named none, which deletes every tag.
+        case deleteTags(instanceIds: [String], keys: [String]?)
         /// Nothing to do, and why; such records are not read further, so their
         /// parameters can never fail decoding.
         case unsupported(reason: String)
@@ -70,21 +73,24 @@ extension CloudTrailRecord: Decodable {
 
         if eventSource != Self.ec2EventSource {
             call = .unsupported(reason: "event source \(quoted(eventSource)) is not \(Self.ec2EventSource)")
-        } else if eventName != "RunInstances" && eventName != "CreateTags" {
-            call = .unsupported(reason: "event \(quoted(eventName)) is not RunInstances or CreateTags")
+        } else if !["RunInstances", "CreateTags", "DeleteTags"].contains(eventName) {
+            call = .unsupported(reason: "event \(quoted(eventName)) is not RunInstances, CreateTags or DeleteTags")
         } else if let errorCode, !errorCode.isEmpty {
             call = .unsupported(reason: "the \(eventName) call failed (\(quoted(errorCode)))")
         } else if eventName == "RunInstances" {
             let response = try record.decode(RunInstancesResponse.self, forKey: .responseElements)
-            let request = try record.decodeIfPresent(RunInstancesRequest.self, forKey: .requestParameters)
             call = .runInstances(instanceIds: try Self.distinct(response.instancesSet.items.map(\.instanceId.value),
-                                                                 path: record.codingPath + [CodingKeys.responseElements]),
-                                 requestedTags: request?.instanceTags ?? [])
+                                                                 path: record.codingPath + [CodingKeys.responseElements]))
         } else {
-            let request = try record.decode(CreateTagsRequest.self, forKey: .requestParameters)
-            let instanceIds = request.resourcesSet.items.map(\.resourceId).filter(InstanceID.isValid)
-            call = .createTags(instanceIds: try Self.distinct(instanceIds, path: record.codingPath + [CodingKeys.requestParameters]),
-                               tags: request.tagSet.items.map { Tag(key: $0.key, value: $0.value ?? "") })
+            let request = try record.decode(TagsRequest.self, forKey: .requestParameters)
+            let instanceIds = try Self.distinct(request.resourcesSet.items.map(\.resourceId).filter(InstanceID.isValid),
+                                                path: record.codingPath + [CodingKeys.requestParameters])
+            let keys = request.tagSet?.items?.map(\.key)
+            if eventName == "CreateTags" {
+                call = .createTags(instanceIds: instanceIds, keys: keys ?? [])
+            } else {
+                call = .deleteTags(instanceIds: instanceIds, keys: keys?.isEmpty == false ? keys : nil)
+            }
         }
     }
 
@@ -128,20 +134,9 @@ private struct RunInstancesResponse: Decodable {
     var instancesSet: Items<Item>
 }
 
-private struct RunInstancesRequest: Decodable {
-    struct TagSpecification: Decodable {
-        var resourceType: String?
-        var tags: [TagItem]?
-    }
-    var tagSpecificationSet: Items<TagSpecification>?
-
-    var instanceTags: [Tag] {
-        (tagSpecificationSet?.items ?? []).filter { $0.resourceType == "instance" }
-            .flatMap { $0.tags ?? [] }.map { Tag(key: $0.key, value: $0.value ?? "") }
-    }
-}
-
-private struct CreateTagsRequest: Decodable {
+/// The parameters of CreateTags and DeleteTags. A DeleteTags without tags
+/// deletes them all; CloudTrail then records no `tagSet` items.
+private struct TagsRequest: Decodable {
     /// Any taggable resource; only `i-` ids are instances, and those must be well formed.
     struct Resource: Decodable {
         var resourceId: String
@@ -156,11 +151,12 @@ private struct CreateTagsRequest: Decodable {
 
         private enum CodingKeys: String, CodingKey { case resourceId }
     }
+    struct TagItem: Decodable {
+        var key: String
+    }
+    struct TagItems: Decodable {
+        var items: [TagItem]?
+    }
     var resourcesSet: Items<Resource>
-    var tagSet: Items<TagItem>
-}
-
-private struct TagItem: Decodable {
-    var key: String
-    var value: String?
+    var tagSet: TagItems?
 }

@@ -13,12 +13,17 @@ public enum EventAction: Sendable, Equatable {
 public struct TagRequest: Sendable, Equatable {
     public var region: String
     public var instanceIds: [String]
-    /// Who called RunInstances, for spotting a self-service launch; nil for
-    /// CreateTags, whose owner is always the instance's source tag.
-    public var launcher: UserIdentity?
+    public var origin: Origin
     /// The member account to act in (central mode), checked to be 12 digits;
     /// nil for the function's own account.
     public var account: String? = nil
+
+    public enum Origin: Sendable, Equatable {
+        /// RunInstances, and who called it, for spotting a self-service launch.
+        case launch(launcher: UserIdentity?)
+        /// CreateTags or DeleteTags of the source tag on existing instances.
+        case tagChange
+    }
 }
 
 extension TaggerConfiguration {
@@ -35,19 +40,25 @@ extension TaggerConfiguration {
         }
 
         let instanceIds: [String]
-        let launcher: UserIdentity?
+        let origin: TagRequest.Origin
         switch record.call {
         case .unsupported(let reason):
             return .ignore(reason: reason)
-        case .runInstances(let ids, _):
+        case .runInstances(let ids):
             instanceIds = ids
-            launcher = record.userIdentity
-        case .createTags(let ids, let tags):
-            guard tags.contains(where: { $0.key == sourceTagKey }) else {
-                return .ignore(reason: "CreateTags does not set \(sourceTagKey)")
+            origin = .launch(launcher: record.userIdentity)
+        case .createTags(let ids, let keys):
+            guard keys.contains(tagKeys.source) else {
+                return .ignore(reason: "CreateTags does not set \(tagKeys.source)")
             }
             instanceIds = ids
-            launcher = nil
+            origin = .tagChange
+        case .deleteTags(let ids, let keys):
+            if let keys, !keys.contains(tagKeys.source) {
+                return .ignore(reason: "DeleteTags does not remove \(tagKeys.source)")
+            }
+            instanceIds = ids
+            origin = .tagChange
         }
         if let untrusted = untrustedLauncherReason(record.userIdentity) {
             return .ignore(reason: untrusted)
@@ -63,7 +74,7 @@ extension TaggerConfiguration {
         case .ignore(let reason):
             return .ignore(reason: reason)
         case .act(let account):
-            return .tag(TagRequest(region: eventRegion, instanceIds: instanceIds, launcher: launcher, account: account))
+            return .tag(TagRequest(region: eventRegion, instanceIds: instanceIds, origin: origin, account: account))
         }
     }
 

@@ -5,9 +5,9 @@ import IAM
 
 /// Handles events and sweeps: decode, decide, then the fewest AWS calls (one
 /// DescribeInstances and one CreateTags per distinct value per launch event;
-/// GetRole once per process and account). Keep one instance for the life of
-/// the process: it caches, per account, the role id and one EC2 client per
-/// region. Not thread-safe: the Lambda loop handles one event at a time.
+/// GetRole at most every 15 minutes per account, and at each sweep). Keep one
+/// instance for the life of the process: it caches, per account, the role id
+/// and one EC2 client per region. Not thread-safe: the Lambda loop handles one event at a time.
 public final class Tagger {
     public let configuration: TaggerConfiguration
     private let clock: any AWSClock
@@ -17,6 +17,9 @@ public final class Tagger {
 
     /// At most this many resources per CreateTags call.
     public static let maxResourcesPerWrite = 1000
+
+    /// How long a RoleId read with GetRole is used before it is read again.
+    public static let roleIdLifetime: Double = 15 * 60
 
     /// Instances per DescribeInstances page in reconcile: a real page costs about
     /// 6.5 KB per instance, so 200 keeps each body near 1.3 MB, well inside the
@@ -56,8 +59,9 @@ public final class Tagger {
     /// Sweeps each region of `RECONCILE_REGIONS` (by default `AWS_REGION`),
     /// or only `region` when given; in central mode in each account of
     /// `ALLOWED_ACCOUNTS`. Every pending, running, stopping or stopped instance
-    /// carrying the source tag gets the right value, in batches of at most
-    /// 1,000 instances per CreateTags.
+    /// carrying the source, target or launched-by tag gets the right value or
+    /// loses one nothing backs, in batches of at most 1,000 instances per call.
+    /// The users' RoleId is read again at the start of each account's sweep.
     /// - Throws: after sweeping all the others, the failures of the accounts
     ///   and regions that failed (the first one's `errorType`).
     public func reconcile(region: String? = nil, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
@@ -76,9 +80,10 @@ public final class Tagger {
         var result = TaggingResult(plan: TaggingPlan(), dryRun: dryRun)
         var failures: [TaggerError] = []
         for account in accounts {
-            for region in regions {
+            let session = session(account)
+            for (index, region) in regions.enumerated() {
                 do {
-                    result.append(try sweep(session(account), region: region, deadline: deadline, dryRun: dryRun))
+                    result.append(try sweep(session, region: region, refreshingRoleId: index == 0, deadline: deadline, dryRun: dryRun))
                 } catch {
                     failures.append(regions.count > 1 ? TaggerError(kind: error.kind, errorType: error.errorType, message: "\(region): \(error.message)") : error)
                 }
@@ -91,11 +96,15 @@ public final class Tagger {
                               + failures.map(\.message).joined(separator: "; "))
     }
 
-    private func sweep(_ session: AccountSession, region: String, deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
-        let roleId = try userRoleId(in: session, deadline: deadline)
+    private func sweep(_ session: AccountSession, region: String, refreshingRoleId: Bool, deadline: Date,
+                       dryRun: Bool) throws(TaggerError) -> TaggingResult {
+        let roleId = try userRoleId(in: session, refresh: refreshingRoleId, deadline: deadline)
         let ec2 = try session.ec2(region: region)
         var instances: [Instance] = []
-        let filters = [Filter(name: "tag-key", values: [configuration.sourceTagKey]),
+        // The values of one filter are ORed: every instance carrying any of
+        // the three keys, so a target tag nothing backs is found and revoked.
+        let keys = configuration.tagKeys
+        let filters = [Filter(name: "tag-key", values: [keys.source, keys.target, keys.launchedBy]),
                        Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])]
         do {
             try ec2.describeInstances(filters: filters, pageSize: Self.reconcilePageSize, deadline: deadline) { page in instances += page }
@@ -103,9 +112,8 @@ public final class Tagger {
             throw session.failure(error)
         }
         let plan = TaggingDecision.plan(instanceIds: instances.map(\.instanceId), instances: instances, roleId: roleId,
-                                        selfServiceCaller: nil, sourceTagKey: configuration.sourceTagKey,
-                                        targetTagKey: configuration.targetTagKey)
-        try write(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
+                                        context: .existing, keys: keys)
+        try apply(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
         return TaggingResult(plan: plan, dryRun: dryRun)
     }
 
@@ -119,21 +127,34 @@ public final class Tagger {
         } catch {
             throw session.failure(error)
         }
-        let caller = SelfServiceLaunch.caller(of: request.launcher, roleName: configuration.roleName, roleId: roleId)
+        let context: DecisionContext
+        switch request.origin {
+        case .launch(let launcher):
+            context = .launch(selfServiceCaller: SelfServiceLaunch.caller(of: launcher, roleName: configuration.roleName, roleId: roleId))
+        case .tagChange:
+            context = .existing
+        }
         let plan = TaggingDecision.plan(instanceIds: request.instanceIds, instances: instances, roleId: roleId,
-                                        selfServiceCaller: caller, sourceTagKey: configuration.sourceTagKey,
-                                        targetTagKey: configuration.targetTagKey)
-        try write(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
+                                        context: context, keys: configuration.tagKeys)
+        try apply(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
         return TaggingResult(plan: plan, dryRun: dryRun)
     }
 
-    private func write(_ plan: TaggingPlan, with ec2: any EC2API, in session: AccountSession, deadline: Date, dryRun: Bool) throws(TaggerError) {
-        for write in plan.writes {
-            let tags = [Tag(key: configuration.targetTagKey, value: write.value)]
-            for start in stride(from: 0, to: write.instanceIds.count, by: Self.maxResourcesPerWrite) {
-                let batch = Array(write.instanceIds[start..<min(start + Self.maxResourcesPerWrite, write.instanceIds.count)])
+    /// Revocations first, then writes, each in batches of at most 1,000 instances.
+    private func apply(_ plan: TaggingPlan, with ec2: any EC2API, in session: AccountSession, deadline: Date, dryRun: Bool) throws(TaggerError) {
+        for removal in plan.removals {
+            for batch in removal.instanceIds.chunks(of: Self.maxResourcesPerWrite) {
                 do {
-                    try ec2.createTags(resourceIds: batch, tags: tags, dryRun: dryRun, deadline: deadline)
+                    try ec2.deleteTags(resourceIds: batch, tags: removal.tags, dryRun: dryRun, deadline: deadline)
+                } catch {
+                    throw session.failure(error)
+                }
+            }
+        }
+        for write in plan.writes {
+            for batch in write.instanceIds.chunks(of: Self.maxResourcesPerWrite) {
+                do {
+                    try ec2.createTags(resourceIds: batch, tags: write.tags, dryRun: dryRun, deadline: deadline)
                 } catch {
                     throw session.failure(error)
                 }
@@ -141,11 +162,16 @@ public final class Tagger {
         }
     }
 
-    /// `ROLE_ID`, or the role's id in the session's account from GetRole,
-    /// fetched once per account and kept. A value that is not `AROA…` is
-    /// refused: it would end up in every tag.
-    private func userRoleId(in session: AccountSession, deadline: Date) throws(TaggerError) -> String {
-        if let roleId = session.roleId { return roleId }
+    /// `ROLE_ID`, or the role's id in the session's account from GetRole. A
+    /// fetched id is kept at most `roleIdLifetime` and re-read at the start of
+    /// every sweep (`refresh`): a users' role deleted and re-created has a new
+    /// id, and a warm container must not keep writing the old one. A value
+    /// that is not `AROA…` is refused: it would end up in every tag.
+    private func userRoleId(in session: AccountSession, refresh: Bool = false, deadline: Date) throws(TaggerError) -> String {
+        if let fixed = session.fixedRoleId { return fixed }
+        if !refresh, let cached = session.roleId, clock.now.timeIntervalSince(cached.fetchedAt) < Self.roleIdLifetime {
+            return cached.id
+        }
         guard let roleName = configuration.roleName else {
             throw .configuration(ConfigurationError(setting: "ROLE_NAME", problem: "not set (set ROLE_NAME, or ROLE_ID to skip GetRole)"))
         }
@@ -160,7 +186,7 @@ public final class Tagger {
                                            message: "GetRole gave \(quoted(role.roleId)) as the id of \(roleName), not AROA followed by upper-case letters and digits",
                                            operation: "iam:GetRole"))
         }
-        session.roleId = role.roleId
+        session.roleId = (role.roleId, clock.now)
         return role.roleId
     }
 
@@ -168,8 +194,15 @@ public final class Tagger {
     private func session(_ account: String?) -> AccountSession {
         if let session = sessions[account] { return session }
         let session = AccountSession(account: account, clients: makeClients(account),
-                                     roleId: account == nil ? configuration.roleId : nil)
+                                     fixedRoleId: account == nil ? configuration.roleId : nil)
         sessions[account] = session
         return session
+    }
+}
+
+extension Array {
+    /// Consecutive runs of at most `size` elements.
+    func chunks(of size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

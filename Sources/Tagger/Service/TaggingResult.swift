@@ -4,16 +4,20 @@ public struct TaggingResult: Sendable, Equatable {
     public var tagged: [TaggedInstance] = []
     public var unchanged: [TaggedInstance] = []
     public var skipped: [SkippedInstance] = []
+    /// Target (or launched-by) tags removed because nothing backs them any more.
+    public var revoked: [RevokedInstance] = []
     public var overridden: [SkippedInstance] = []
     /// Set when the event needed no work: why.
     public var ignored: String?
-    /// True when CreateTags was sent with `DryRun=true`: `tagged` is what would have been written.
+    /// True when CreateTags and DeleteTags were sent with `DryRun=true`:
+    /// `tagged` and `revoked` are what would have been written and removed.
     public var dryRun = false
 
     public init(plan: TaggingPlan, dryRun: Bool) {
         tagged = plan.tagged
         unchanged = plan.unchanged
         skipped = plan.skipped
+        revoked = plan.revoked
         overridden = plan.overridden
         self.dryRun = dryRun
     }
@@ -24,12 +28,20 @@ public struct TaggingResult: Sendable, Equatable {
     }
 
     /// `{"tagged":[{"instanceId","value"}],"unchanged":[…],"skipped":[{"instanceId","reason"}]}`
-    /// then, only when there is something to say, `"overridden"`, `"ignored"` and `"dryRun":true`.
+    /// then, only when there is something to say, `"revoked":[{"instanceId","value","reason"}]`
+    /// (`value` only when a target tag was removed), `"overridden"`, `"ignored"` and `"dryRun":true`.
     /// Keys in a fixed order, no spaces: the same result always gives the same bytes.
     public var json: String {
         var out = "{\"tagged\":" + list(tagged.map { ($0.instanceId, "value", $0.value) })
         out += ",\"unchanged\":" + list(unchanged.map { ($0.instanceId, "value", $0.value) })
         out += ",\"skipped\":" + list(skipped.map { ($0.instanceId, "reason", $0.reason) })
+        if !revoked.isEmpty {
+            out += ",\"revoked\":[" + revoked.map { entry in
+                "{\"instanceId\":\(JSONText.quoted(entry.instanceId))"
+                    + (entry.value.map { ",\"value\":" + JSONText.quoted($0) } ?? "")
+                    + ",\"reason\":\(JSONText.quoted(entry.reason))}"
+            }.joined(separator: ",") + "]"
+        }
         if !overridden.isEmpty { out += ",\"overridden\":" + list(overridden.map { ($0.instanceId, "reason", $0.reason) }) }
         if let ignored { out += ",\"ignored\":" + JSONText.quoted(ignored) }
         if dryRun { out += ",\"dryRun\":true" }

@@ -11,10 +11,12 @@ enum TestData {
                             region: region)
     }
 
-    static func instance(_ id: String, createdBy: String? = nil, userId: String? = nil, state: String = "running") -> Instance {
+    static func instance(_ id: String, createdBy: String? = nil, userId: String? = nil, launchedBy: String? = nil,
+                         state: String = "running") -> Instance {
         var tags = ["Name": "workspace"]
         tags["CreatedBy"] = createdBy
         tags["AwsUserId"] = userId
+        tags["AwsUserIdLaunchedBy"] = launchedBy
         return Instance(instanceId: id, state: state, tags: tags)
     }
 
@@ -81,6 +83,17 @@ enum TestData {
         let tagItems = tags.map { "{\"key\":\"\($0.0)\",\"value\":\"\($0.1)\"}" }.joined(separator: ",")
         return Data("""
             {"eventSource":"ec2.amazonaws.com","eventName":"CreateTags","awsRegion":"us-east-1","userIdentity":\(launcher),
+             "requestParameters":{"resourcesSet":{"items":[\(resources)]},"tagSet":{"items":[\(tagItems)]}},
+             "responseElements":{"_return":true}}
+            """.utf8)
+    }
+
+    /// A minimal bare DeleteTags record (values left out, as a caller may).
+    static func deleteTags(resourceIds: [String], keys: [String], launcher: String = platformLauncher) -> Data {
+        let resources = resourceIds.map { "{\"resourceId\":\"\($0)\"}" }.joined(separator: ",")
+        let tagItems = keys.map { "{\"key\":\"\($0)\"}" }.joined(separator: ",")
+        return Data("""
+            {"eventSource":"ec2.amazonaws.com","eventName":"DeleteTags","awsRegion":"us-east-1","userIdentity":\(launcher),
              "requestParameters":{"resourcesSet":{"items":[\(resources)]},"tagSet":{"items":[\(tagItems)]}},
              "responseElements":{"_return":true}}
             """.utf8)
