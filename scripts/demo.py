@@ -3,7 +3,9 @@
 Starts moto on 127.0.0.1 (signatures verified), creates the users' role and
 four instances the way a platform would (CreatedBy tags, one invalid, one
 missing), runs `aws-userid-tagger invoke` on events/run-instances-three.json
-pointed at them, and prints every instance's tags before and after.
+pointed at them, and prints every instance's tags before and after. Then the
+platform removes one instance's CreatedBy, and events/delete-tags.json shows
+access taken away: the function removes that instance's AwsUserId.
 """
 import argparse
 import json
@@ -32,6 +34,15 @@ def show(title, rows):
         print(f"  {instance_id}  {shown}")
 
 
+def invoke(binary, name, event, env):
+    print(f"\n$ ROLE_NAME={ROLE} aws-userid-tagger invoke --event {name}  (instance ids replaced)")
+    result = subprocess.run([binary, "invoke", "--event", "-"], input=json.dumps(event).encode(),
+                            capture_output=True, env=env, timeout=60)
+    sys.stderr.write(result.stderr.decode())
+    print(json.dumps(json.loads(result.stdout), indent=2) if result.stdout.strip() else "(no output)")
+    return result.returncode
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build" / "debug" / "aws-userid-tagger"))
@@ -56,14 +67,17 @@ def main():
         show("Tags before:", tags(ec2, ids))
 
         env = moto.environment(ROLE_NAME=ROLE)
-        print(f"\n$ ROLE_NAME={ROLE} aws-userid-tagger invoke --event events/run-instances-three.json  (instance ids replaced)")
-        result = subprocess.run([args.binary, "invoke", "--event", "-"], input=json.dumps(event).encode(),
-                                capture_output=True, env=env, timeout=60)
-        sys.stderr.write(result.stderr.decode())
-        print(json.dumps(json.loads(result.stdout), indent=2) if result.stdout.strip() else "(no output)")
+        status = invoke(args.binary, "events/run-instances-three.json", event, env)
         show("Tags after:", tags(ec2, ids))
-        print(f"\nexit code {result.returncode}")
-        return result.returncode
+
+        ec2.delete_tags(Resources=ids[:1], Tags=[{"Key": "CreatedBy"}])
+        revocation = json.loads((ROOT / "events" / "delete-tags.json").read_text())
+        revocation["detail"]["requestParameters"]["resourcesSet"]["items"] = [{"resourceId": ids[0]}]
+        print(f"\nThe platform removes CreatedBy from {ids[0]} (its user left the project):")
+        status = status or invoke(args.binary, "events/delete-tags.json", revocation, env)
+        show("Tags after the revocation:", tags(ec2, ids[:1]))
+        print(f"\nexit code {status}")
+        return status
     finally:
         moto.stop()
         print("moto stopped.")
