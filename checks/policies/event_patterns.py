@@ -7,10 +7,23 @@ event arrays, including arrays of objects, matched when any element matches
 matches if the intersection of the event pattern array and the event array is
 non-empty"). Fields are ANDed.
 
+``"$or": [p1, p2, ...]`` at any level of the pattern ("Or matching" in the
+EventBridge User Guide, "Content filtering"): the object holding it matches
+when its other fields match and at least one of the alternatives matches, each
+alternative being a pattern over the same level of the event (its field names
+are relative to where ``$or`` stands). An alternative may hold any field,
+including ones its siblings also name. ``$or`` must be a list of at least two
+objects, as EventBridge requires.
+
+``{"exists": false}`` holds when the field is absent from the event; through an
+array of objects it is absent only when no element has it (an empty array, or
+no array at all, count as absent). EventBridge applies ``exists`` to leaf
+fields only, and so does this matcher: the pattern names the leaf.
+
 Not modelled: ``anything-but``, ``numeric``, ``suffix``, ``wildcard``,
-``equals-ignore-case``, ``cidr``, ``$or``, and array consistency (whether two
-leaves must come from the same element of an array of objects); a pattern using
-them raises ``NotImplementedError``.
+``equals-ignore-case``, ``cidr``, and array consistency (whether two leaves
+must come from the same element of an array of objects); a pattern using them
+raises ``NotImplementedError``.
 """
 
 from __future__ import annotations
@@ -63,6 +76,12 @@ def _filter_matches(flt, values: list, present: bool) -> bool:
 def matches(pattern: dict, event: dict, _path: list[str] | None = None) -> bool:
     path = _path or []
     for key, sub in pattern.items():
+        if key == "$or":
+            if not (isinstance(sub, list) and len(sub) >= 2 and all(isinstance(alt, dict) for alt in sub)):
+                raise ValueError(f"$or at {path} must be a list of at least two objects")
+            if not any(matches(alt, event, path) for alt in sub):
+                return False
+            continue
         if key.startswith("$"):
             raise NotImplementedError(key)
         here = path + [key]
