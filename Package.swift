@@ -2,7 +2,23 @@
 import PackageDescription
 
 // No third-party dependencies: the function links only the Swift stdlib,
-// FoundationEssentials, libcurl and libcrypto (see BRIEF "Architecture").
+// FoundationEssentials, libcurl and libcrypto.
+//
+// The modules form layers, each depending only on those below it:
+//
+//   CCurl, CCrypto      C libraries (system-library modules)
+//   Primitives          settings errors, the wall clock, UTC dates, JSON text
+//   HTTP                requests, responses, the HTTPTransport protocol
+//   CurlHTTP            the libcurl transport and the trust store it verifies with
+//   SigV4               the request signer: pure, no transport (libcrypto only)
+//   XML                 the XML reader AWS answers are read with
+//   AWSQuery            the AWS Query protocol: form codec, errors, retries,
+//                       credentials, endpoints, the signed client
+//   EC2, IAM, STS       typed calls
+//   Tagger              events, configuration, the tagging decision, sweeps
+//   LambdaRuntime       the Runtime API loop and logger (on HTTP only)
+//   TaggerCommandLine   the command line: arguments and usage
+//   aws-userid-tagger   main: wires the layers together, nothing else
 let package = Package(
     name: "AwsUserIdTagger",
     platforms: [.macOS(.v15)],
@@ -12,26 +28,36 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
-        .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto"]),
-        .target(name: "EC2", dependencies: ["AWSClient"]),
-        .target(name: "IAM", dependencies: ["AWSClient"]),
-        .target(name: "STS", dependencies: ["AWSClient"]),
-        .target(name: "LambdaRuntime", dependencies: ["AWSClient"]),
-        .target(name: "Tagger", dependencies: ["AWSClient", "EC2", "IAM", "STS"]),
-        .executableTarget(name: "aws-userid-tagger", dependencies: ["Tagger", "LambdaRuntime", "STS"]),
+        .target(name: "Primitives"),
+        .target(name: "HTTP", dependencies: ["Primitives"]),
+        .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl"]),
+        .target(name: "SigV4", dependencies: ["Primitives", "CCrypto", "HTTP"]),
+        .target(name: "XML"),
+        .target(name: "AWSQuery", dependencies: ["Primitives", "HTTP", "SigV4", "XML"]),
+        .target(name: "EC2", dependencies: ["AWSQuery"]),
+        .target(name: "IAM", dependencies: ["AWSQuery"]),
+        .target(name: "STS", dependencies: ["AWSQuery"]),
+        .target(name: "Tagger", dependencies: ["AWSQuery", "EC2", "IAM", "STS"]),
+        .target(name: "LambdaRuntime", dependencies: ["Primitives", "HTTP"]),
+        .executableTarget(name: "aws-userid-tagger",
+                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "Tagger", "LambdaRuntime"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
-        .executableTarget(name: "SigV4Benchmark", dependencies: ["AWSClient"], path: "bench/SigV4Benchmark"),
-        // Fakes of AWS's side (scripted transport, clock) shared by the test targets.
-        .target(name: "AWSTestSupport", dependencies: ["AWSClient"], path: "Tests/AWSTestSupport"),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EC2Tests", dependencies: ["EC2", "AWSTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IAMTests", dependencies: ["IAM", "AWSTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "STSTests", dependencies: ["STS", "AWSTestSupport"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
-        .testTarget(name: "TaggerTests", dependencies: ["Tagger", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4", "HTTP"], path: "bench/SigV4Benchmark"),
+        // The fakes every test target shares: a clock that moves only when told, a scripted transport.
+        .target(name: "TestSupport", dependencies: ["Primitives", "HTTP", "SigV4", "AWSQuery"], path: "Tests/TestSupport"),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "HTTP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "XMLTests", dependencies: ["XML"]),
+        .testTarget(name: "AWSQueryTests", dependencies: ["AWSQuery", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EC2Tests", dependencies: ["EC2", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IAMTests", dependencies: ["IAM", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "STSTests", dependencies: ["STS", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP"]),
+        .testTarget(name: "TaggerTests", dependencies: ["Tagger", "TestSupport"], resources: [.copy("Fixtures")]),
         // The bad-input corpus (Tests/Corpus, read from the source tree) against its expected outcomes.
-        .testTarget(name: "CorpusTests", dependencies: ["Tagger", "AWSClient", "EC2"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Tagger", "XML", "EC2", "AWSQuery", "HTTP"]),
         // Our clients against an auth-enabled moto (started by the test itself).
-        .testTarget(name: "IntegrationTests", dependencies: ["EC2", "IAM", "AWSClient"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["EC2", "IAM", "AWSQuery", "CurlHTTP"]),
     ]
 )

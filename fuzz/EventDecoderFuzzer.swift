@@ -5,9 +5,13 @@
 // Besides "no crash, no leak, no hang", it checks what must hold for every
 // input the decoder accepts: only well-formed instance ids, at most 1,000 of
 // them, no duplicates, and a region that is a region name.
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import HTTP
+import Primitives
+import SigV4
 import Tagger
+import XML
 
 private let configuration = TaggerConfiguration(
     roleName: "Okta-ServiceWorkbenchUser", trustedLaunchers: [], region: "us-east-1")

@@ -3,11 +3,15 @@
 // DescribeInstances reader; 4xx/5xx: the AWS error reader), with an in-memory
 // transport and a clock that never sleeps. Written by us. Built and run by
 // mk/fuzz.mk (`make fuzz`, `make fuzz-ci`).
-import AWSClient
+import AWSQuery
 import EC2
 import FoundationEssentials
+import HTTP
+import Primitives
+import SigV4
+import XML
 
-private final class FixedClock: AWSClock {
+private final class FixedClock: WallClock {
     var now = Date(timeIntervalSince1970: 1_795_000_000)
     func sleep(seconds: Double) { now = now.addingTimeInterval(seconds) }
 }

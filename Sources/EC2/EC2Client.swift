@@ -1,5 +1,6 @@
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import XML
 
 /// One EC2 instance as DescribeInstances reports it: only what tagging needs.
 public struct Instance: Sendable, Equatable {

@@ -1,5 +1,6 @@
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import XML
 
 public struct Role: Sendable, Equatable {
     public var roleName: String

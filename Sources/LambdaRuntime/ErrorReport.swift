@@ -1,4 +1,5 @@
-import AWSClient
+import HTTP
+import Primitives
 
 /// A failure as the Runtime API takes it on `/invocation/{id}/error` and
 /// `/init/error`: the type goes in the `Lambda-Runtime-Function-Error-Type`

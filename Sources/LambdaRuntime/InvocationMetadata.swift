@@ -1,5 +1,6 @@
-import AWSClient
 import FoundationEssentials
+import HTTP
+import Primitives
 
 /// What Lambda says about one invocation in the headers of `/invocation/next`.
 public struct InvocationMetadata: Sendable, Equatable {

@@ -1,5 +1,6 @@
-import AWSClient
 import FoundationEssentials
+import HTTP
+import Primitives
 
 /// RFC 3339 UTC with milliseconds (`2024-01-01T00:00:00.000Z`), the form of
 /// Lambda's `timestamp` field. Written by hand: a date formatter would cost

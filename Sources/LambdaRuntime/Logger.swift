@@ -1,5 +1,6 @@
-import AWSClient
 import FoundationEssentials
+import HTTP
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,11 +17,11 @@ public final class Logger {
     public let format: LogFormat
     /// The invocation being handled, if any; set by `RuntimeLoop`.
     public var requestId: String?
-    private let clock: AWSClock
+    private let clock: WallClock
     private let sink: (String) -> Void
 
     /// - Parameter sink: receives each finished line, without its newline.
-    public init(level: LogLevel = .info, format: LogFormat = .text, clock: AWSClock = SystemClock(),
+    public init(level: LogLevel = .info, format: LogFormat = .text, clock: WallClock = SystemClock(),
                 sink: @escaping (String) -> Void = Logger.writeToStandardError) {
         self.level = level
         self.format = format
@@ -30,7 +31,7 @@ public final class Logger {
 
     /// Reads `AWS_LAMBDA_LOG_FORMAT` (`Text` or `JSON`, default Text) and
     /// `AWS_LAMBDA_LOG_LEVEL` (TRACE … FATAL, default INFO).
-    public convenience init(environment: [String: String], clock: AWSClock = SystemClock(),
+    public convenience init(environment: [String: String], clock: WallClock = SystemClock(),
                             sink: @escaping (String) -> Void = Logger.writeToStandardError) throws(ConfigurationError) {
         var format = LogFormat.text
         if let name = environment["AWS_LAMBDA_LOG_FORMAT"], !name.isEmpty {

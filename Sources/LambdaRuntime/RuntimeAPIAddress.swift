@@ -1,4 +1,5 @@
-import AWSClient
+import HTTP
+import Primitives
 
 /// The `host:port` of the Runtime API, from `AWS_LAMBDA_RUNTIME_API`
 /// (`127.0.0.1:9001` on Lambda). Validated because it becomes a URL.

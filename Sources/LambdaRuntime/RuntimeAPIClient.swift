@@ -1,4 +1,5 @@
-import AWSClient
+import HTTP
+import Primitives
 
 /// One event to handle: its metadata and the raw payload.
 public struct Invocation: Sendable, Equatable {

@@ -1,4 +1,5 @@
-import AWSClient
+import HTTP
+import Primitives
 
 /// The four calls a runtime makes to the Lambda Runtime API (version
 /// 2018-06-01, "Using the Lambda runtime API for custom runtimes"), as values.

@@ -1,5 +1,6 @@
-import AWSClient
 import FoundationEssentials
+import HTTP
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,14 +18,14 @@ public final class RuntimeLoop {
 
     private let client: RuntimeAPIClient
     private let logger: Logger
-    private let clock: AWSClock
+    private let clock: WallClock
     private let nextAttempts: Int
     private let retryDelay: Double
 
     /// - Parameters:
     ///   - nextAttempts: how many times in a row `/next` may fail before `run` gives up.
     ///   - retryDelay: the wait after the first failed `/next`, doubled after each further one.
-    public init(client: RuntimeAPIClient, logger: Logger, clock: AWSClock = SystemClock(),
+    public init(client: RuntimeAPIClient, logger: Logger, clock: WallClock = SystemClock(),
                 nextAttempts: Int = 4, retryDelay: Double = 0.05) {
         self.client = client
         self.logger = logger

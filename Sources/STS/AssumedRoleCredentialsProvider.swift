@@ -1,5 +1,8 @@
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import Primitives
+import SigV4
+import XML
 
 /// Credentials of a role in another account, assumed through STS and reused
 /// until `refreshMargin` before they expire, so one warm container assumes
@@ -11,11 +14,11 @@ public final class AssumedRoleCredentialsProvider: CredentialsProvider {
     private let externalId: String?
     private let durationSeconds: Int
     private let refreshMargin: Double
-    private let clock: AWSClock
+    private let clock: WallClock
     private var cached: Credentials?
 
     public init(sts: STSAPI, roleArn: String, sessionName: String, externalId: String? = nil,
-                durationSeconds: Int = 900, refreshMargin: Double = 120, clock: AWSClock) {
+                durationSeconds: Int = 900, refreshMargin: Double = 120, clock: WallClock) {
         self.sts = sts
         self.roleArn = roleArn
         self.sessionName = sessionName

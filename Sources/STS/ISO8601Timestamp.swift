@@ -1,5 +1,8 @@
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import Primitives
+import SigV4
+import XML
 
 /// Reads the UTC timestamps AWS writes (`2026-11-25T13:17:45Z`, with optional
 /// fractional seconds, `Z` or `+00:00`), without a date formatter.

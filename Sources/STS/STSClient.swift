@@ -1,5 +1,8 @@
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import Primitives
+import SigV4
+import XML
 
 /// What cross-account tagging needs of STS; `STSClient` is the real one.
 public protocol STSAPI: AnyObject {

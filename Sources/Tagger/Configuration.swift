@@ -1,5 +1,6 @@
-import AWSClient
+import AWSQuery
 import FoundationEssentials
+import Primitives
 
 /// The tagger's settings, read once from the environment (Lambda convention)
 /// and validated up front so a bad value fails the init, not an invocation.

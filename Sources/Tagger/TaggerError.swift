@@ -1,4 +1,5 @@
-import AWSClient
+import AWSQuery
+import Primitives
 
 /// Why an invocation failed, with the `errorType` Lambda reports and a
 /// one-line message that never holds credentials.

@@ -1,7 +1,10 @@
-import AWSClient
+import AWSQuery
+import CurlHTTP
 import EC2
 import FoundationEssentials
+import HTTP
 import IAM
+import Primitives
 import STS
 import Tagger
 
@@ -9,7 +12,7 @@ import Tagger
 /// endpoints, retry policy and one libcurl transport shared by all AWS calls.
 /// Everything is validated here, once, so a bad setting fails at start.
 enum FunctionWiring {
-    static func makeTagger(environment: [String: String], clock: AWSClock) throws -> Tagger {
+    static func makeTagger(environment: [String: String], clock: WallClock) throws -> Tagger {
         let configuration = try TaggerConfiguration(environment: environment)
         let credentials = StaticCredentialsProvider(try CredentialsLoader.load(environment: environment))
         let endpoints = try EndpointResolver(environment: environment)

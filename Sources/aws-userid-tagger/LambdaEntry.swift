@@ -1,6 +1,9 @@
-import AWSClient
+import AWSQuery
+import CurlHTTP
 import FoundationEssentials
+import HTTP
 import LambdaRuntime
+import Primitives
 import Tagger
 
 /// Lambda mode: set everything up, then serve the Runtime API loop forever.

@@ -1,6 +1,9 @@
-import AWSClient
+import AWSQuery
+import CurlHTTP
 import FoundationEssentials
+import HTTP
 import LambdaRuntime
+import Primitives
 import Tagger
 
 /// `invoke` and `reconcile` on the command line: the same tagger as under

@@ -2,11 +2,13 @@
 // event decoder and decision, or the XML reader, against its expected outcome
 // in manifest.json; plus the big inputs, generated here rather than committed.
 // Written by us.
-import AWSClient
+import AWSQuery
 import EC2
 import Foundation
+import HTTP
 import Tagger
 import XCTest
+import XML
 
 final class CorpusTests: XCTestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,8 +1,10 @@
-import AWSClient
-import AWSTestSupport
+import AWSQuery
 import EC2
 import Foundation
+import HTTP
+import TestSupport
 import XCTest
+import XML
 
 /// EC2Client end to end through QueryClient and the signer, against a
 /// scripted transport answering with recorded bodies.

@@ -1,7 +1,9 @@
-import AWSClient
+import AWSQuery
 @testable import EC2
 import Foundation
+import HTTP
 import XCTest
+import XML
 
 /// Prints the cost of reading a ~320 KB DescribeInstances page (50 instances
 /// in AWS's pretty-printed layout) into instances: target a few ms in a

@@ -1,7 +1,9 @@
-import AWSClient
+import AWSQuery
 @testable import EC2
 import Foundation
+import HTTP
 import XCTest
+import XML
 
 /// DescribeInstances bodies from moto, from real AWS (recorded by botocore,
 /// libcloud, jclouds) and in AWS's documented layout all read to the same values.

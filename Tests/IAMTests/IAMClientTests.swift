@@ -1,7 +1,8 @@
-import AWSClient
-import AWSTestSupport
-import IAM
+import AWSQuery
 import Foundation
+import HTTP
+import IAM
+import TestSupport
 import XCTest
 
 /// IAMClient.getRole end to end through QueryClient and the signer, against

@@ -1,7 +1,10 @@
-import AWSClient
+import AWSQuery
+import CurlHTTP
 import EC2
 import Foundation
 import IAM
+import Primitives
+import SigV4
 import XCTest
 
 /// Our signer, transport and Query clients against a moto that verifies signatures.

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 @testable import LambdaRuntime
+import XCTest
 
 final class ErrorReportTests: XCTestCase {
     private struct InvalidEvent: FunctionError {

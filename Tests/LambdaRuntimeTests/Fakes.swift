@@ -1,6 +1,8 @@
-import AWSClient
+import CurlHTTP
 import Foundation
+import HTTP
 @testable import LambdaRuntime
+import Primitives
 
 /// The Runtime API's side of the wire, scripted: each call takes the next
 /// canned answer and records what it was sent.
@@ -42,7 +44,7 @@ func status(_ code: Int) -> Result<HTTPResponse, TransportError> { .success(HTTP
 let localRuntimeAPI = try! RuntimeAPIAddress("127.0.0.1:9001")
 
 /// Time that moves only when told: each reading advances it by `step`.
-final class SteppingClock: AWSClock {
+final class SteppingClock: WallClock {
     private var current: Date
     private let step: Double
     private(set) var sleeps: [Double] = []

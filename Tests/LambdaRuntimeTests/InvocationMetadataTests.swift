@@ -1,7 +1,9 @@
-import AWSClient
+import CurlHTTP
 import Foundation
-import XCTest
+import HTTP
 @testable import LambdaRuntime
+import Primitives
+import XCTest
 
 final class InvocationMetadataTests: XCTestCase {
     func testReadsAllHeadersWhateverTheirCase() throws {

@@ -1,7 +1,9 @@
-import AWSClient
+import CurlHTTP
 import Foundation
-import XCTest
+import HTTP
 @testable import LambdaRuntime
+import Primitives
+import XCTest
 
 final class LoggerTests: XCTestCase {
     private let noon = Date(timeIntervalSince1970: 1_704_110_400.25)  // 2024-01-01T12:00:00.250Z

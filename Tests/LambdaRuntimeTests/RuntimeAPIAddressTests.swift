@@ -1,6 +1,8 @@
-import AWSClient
-import XCTest
+import CurlHTTP
+import HTTP
 @testable import LambdaRuntime
+import Primitives
+import XCTest
 
 final class RuntimeAPIAddressTests: XCTestCase {
     func testAcceptsHostAndPortForms() throws {

@@ -1,7 +1,9 @@
-import AWSClient
-import AWSTestSupport
+import AWSQuery
 import Foundation
+import HTTP
 import STS
+import SigV4
+import TestSupport
 import XCTest
 
 /// AssumeRole written from the AWS STS API reference's example response (real AWS shape).

@@ -1,6 +1,7 @@
-import AWSClient
-import XCTest
+import AWSQuery
+import Primitives
 @testable import Tagger
+import XCTest
 
 /// Central mode's settings: TAGGER_MEMBER_ROLE, TAGGER_EXTERNAL_ID,
 /// ALLOWED_ACCOUNTS and RECONCILE_REGIONS.

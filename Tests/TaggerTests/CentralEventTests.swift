@@ -1,7 +1,8 @@
-import AWSClient
+import AWSQuery
 import Foundation
-import XCTest
+import Primitives
 @testable import Tagger
+import XCTest
 
 /// Which account an event is acted on in: EventBridge's `account`, else the
 /// record's `recipientAccountId`; limited by ALLOWED_ACCOUNTS.

@@ -1,9 +1,10 @@
-import AWSClient
+import AWSQuery
 import EC2
 import Foundation
 import IAM
-import XCTest
+import Primitives
 @testable import Tagger
+import XCTest
 
 /// The tagger in central mode over fake member accounts: each account has its
 /// own users' role id, its own clients and its own failures.

@@ -1,6 +1,7 @@
-import AWSClient
-import XCTest
+import AWSQuery
+import Primitives
 @testable import Tagger
+import XCTest
 
 final class ConfigurationTests: XCTestCase {
     private let minimal = ["ROLE_NAME": "Okta-ServiceWorkbenchUser", "AWS_REGION": "eu-central-1"]

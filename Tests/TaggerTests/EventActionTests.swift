@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 @testable import Tagger
+import XCTest
 
 final class EventActionTests: XCTestCase {
     private func action(_ data: Data, _ configuration: TaggerConfiguration = TestData.configuration()) throws -> EventAction {

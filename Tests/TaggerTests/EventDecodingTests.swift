@@ -1,7 +1,7 @@
 import EC2
 import Foundation
-import XCTest
 @testable import Tagger
+import XCTest
 
 final class EventDecodingTests: XCTestCase {
     private func decode(_ data: Data) throws -> TaggerEvent { try TaggerEvent.decode(data) }

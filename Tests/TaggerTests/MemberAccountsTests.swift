@@ -1,9 +1,12 @@
-import AWSClient
+import AWSQuery
 import EC2
 import Foundation
+import HTTP
+import Primitives
 import STS
-import XCTest
+import SigV4
 @testable import Tagger
+import XCTest
 
 /// Central mode's wiring end to end over our real signer and Query clients:
 /// only the HTTP side of AWS is faked. STS issues 15-minute credentials per

@@ -1,9 +1,10 @@
-import AWSClient
+import AWSQuery
 import EC2
 import Foundation
 import IAM
-import XCTest
+import Primitives
 @testable import Tagger
+import XCTest
 
 final class TaggerServiceTests: XCTestCase {
     private var clock = FakeClock()

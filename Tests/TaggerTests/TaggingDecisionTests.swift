@@ -1,6 +1,6 @@
 import EC2
-import XCTest
 @testable import Tagger
+import XCTest
 
 final class TaggingDecisionTests: XCTestCase {
     private let roleId = TestData.roleId

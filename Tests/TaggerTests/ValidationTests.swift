@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 @testable import Tagger
+import XCTest
 
 final class ValidationTests: XCTestCase {
     func testSessionNames() {

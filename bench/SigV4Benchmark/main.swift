@@ -8,8 +8,9 @@
 // wall time); the best of several rounds is reported, with the median.
 //
 // Usage: SigV4Benchmark [ITERATIONS] [ROUNDS]   prints one JSON line.
-import AWSClient
 import FoundationEssentials
+import HTTP
+import SigV4
 #if canImport(Glibc)
 import Glibc
 #endif

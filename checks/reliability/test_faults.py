@@ -8,7 +8,7 @@ time budget; every case also checks that no CreateTags ever carried a value
 other than `<RoleId>:<CreatedBy>` for the launched instance. The table is
 repeated, with measured times, in docs/reliability.md.
 
-Retry policy under test (AWSClient/Query/RetryPolicy.swift): 5 attempts,
+Retry policy under test (Sources/AWSQuery/Query/RetryPolicy.swift): 5 attempts,
 full-jitter backoff from 50 ms; InstanceLookup retries NotFound 4 times
 (0.2 + 0.4 + 0.8 + 1.6 s). Final errors are sent once.
 """

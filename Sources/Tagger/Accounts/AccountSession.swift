@@ -1,7 +1,8 @@
-import AWSClient
+import AWSQuery
 import EC2
 import FoundationEssentials
 import IAM
+import Primitives
 
 /// The tagger's state in one account for the life of the process: its EC2
 /// client per region and the users' role id there.

@@ -1,4 +1,5 @@
-import AWSClient
+import AWSQuery
+import Primitives
 
 /// Central mode: one function acts in many accounts of an organization by
 /// assuming the member role (`TAGGER_MEMBER_ROLE`) in the account each event

@@ -1,4 +1,5 @@
-import AWSClient
+import AWSQuery
+import Primitives
 
 /// Which account an event is acted on in, or why it is not.
 enum AccountTarget: Equatable {

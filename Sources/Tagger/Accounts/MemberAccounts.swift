@@ -1,7 +1,8 @@
-import AWSClient
+import AWSQuery
 import EC2
 import FoundationEssentials
 import IAM
+import Primitives
 import STS
 
 /// Central mode's way into member accounts: per account, one assumed-role
@@ -17,13 +18,13 @@ public struct MemberAccounts {
     private let partition: Partition
     private let iamRegion: String
     private let sts: any STSAPI
-    private let clock: any AWSClock
+    private let clock: any WallClock
     private let queryClient: QueryClientMaker
 
     /// - Parameters:
     ///   - sts: STS at the function's regional endpoint, signed with the function's own credentials.
     ///   - region: the function's region: its partition is the member roles' one.
-    public init(central: CentralMode, region: String, sts: any STSAPI, clock: any AWSClock, queryClient: @escaping QueryClientMaker) {
+    public init(central: CentralMode, region: String, sts: any STSAPI, clock: any WallClock, queryClient: @escaping QueryClientMaker) {
         self.central = central
         self.partition = Partition(region: region)
         self.iamRegion = region

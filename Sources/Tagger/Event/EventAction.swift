@@ -1,4 +1,5 @@
-import AWSClient
+import AWSQuery
+import Primitives
 
 /// What one event asks the tagger to do once the configuration is applied.
 public enum EventAction: Sendable, Equatable {

@@ -1,6 +1,7 @@
-import AWSClient
+import AWSQuery
 import EC2
 import FoundationEssentials
+import Primitives
 
 /// Describes the instances of a launch event in one call, riding out EC2's
 /// eventual consistency: a just-launched instance can be unknown for a moment.
@@ -11,7 +12,7 @@ struct InstanceLookup {
     static let retryDelays: [Double] = [0.2, 0.4, 0.8, 1.6]
 
     let ec2: any EC2API
-    let clock: any AWSClock
+    let clock: any WallClock
 
     /// The instances EC2 knows among `ids`; ids still unknown after the
     /// retries are left out (the decision reports them as not found).

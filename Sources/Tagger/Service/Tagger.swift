@@ -1,7 +1,8 @@
-import AWSClient
+import AWSQuery
 import EC2
 import FoundationEssentials
 import IAM
+import Primitives
 
 /// Handles events and sweeps: decode, decide, then the fewest AWS calls (one
 /// DescribeInstances and one CreateTags per distinct value per launch event;
@@ -10,7 +11,7 @@ import IAM
 /// and one EC2 client per region. Not thread-safe: the Lambda loop handles one event at a time.
 public final class Tagger {
     public let configuration: TaggerConfiguration
-    private let clock: any AWSClock
+    private let clock: any WallClock
     private let makeClients: (String?) -> AccountClients
     /// Keyed by account id; nil is the function's own account.
     private var sessions: [String?: AccountSession] = [:]
@@ -30,7 +31,7 @@ public final class Tagger {
     /// - Parameters:
     ///   - iam: makes the IAM client, on first need (never with `ROLE_ID`).
     ///   - ec2: makes the EC2 client of a region (already checked to be a region name), once per region.
-    public convenience init(configuration: TaggerConfiguration, clock: any AWSClock,
+    public convenience init(configuration: TaggerConfiguration, clock: any WallClock,
                             iam: @escaping () throws -> any IAMAPI, ec2: @escaping (String) throws -> any EC2API) {
         self.init(configuration: configuration, clock: clock, accounts: { _ in AccountClients(iam: iam, ec2: ec2) })
     }
@@ -38,7 +39,7 @@ public final class Tagger {
     /// - Parameter accounts: the clients of an account, asked once per account:
     ///   nil for the function's own account, a member account id in central
     ///   mode (see `MemberAccounts`).
-    public init(configuration: TaggerConfiguration, clock: any AWSClock, accounts: @escaping (String?) -> AccountClients) {
+    public init(configuration: TaggerConfiguration, clock: any WallClock, accounts: @escaping (String?) -> AccountClients) {
         self.configuration = configuration
         self.clock = clock
         self.makeClients = accounts

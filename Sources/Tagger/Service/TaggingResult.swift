@@ -1,4 +1,5 @@
-import AWSClient
+import AWSQuery
+import Primitives
 /// What one invocation did: the `invoke`/`reconcile` output and the Lambda response.
 public struct TaggingResult: Sendable, Equatable {
     public var tagged: [TaggedInstance] = []

@@ -1,10 +1,11 @@
-import AWSClient
+import AWSQuery
 import EC2
 import Foundation
 import IAM
+import Primitives
 
 /// A clock that only moves when the code under test sleeps.
-final class FakeClock: AWSClock {
+final class FakeClock: WallClock {
     var now: Date
     private(set) var sleeps: [Double] = []
 

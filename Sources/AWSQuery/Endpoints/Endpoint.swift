@@ -1,0 +1,83 @@
+import FoundationEssentials
+import Primitives
+
+/// Where a service's requests go and how they are signed.
+public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    public var port: Int?
+    /// The path prefix of an override URL; "/" for AWS's own endpoints.
+    public var path: String
+    public var signingRegion: String
+    public var signingName: String
+
+    public init(scheme: String = "https", host: String, port: Int? = nil, path: String = "/", signingRegion: String, signingName: String) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.path = path
+        self.signingRegion = signingRegion
+        self.signingName = signingName
+    }
+
+    public var description: String {
+        "\(scheme)://\(host)\(port.map { ":\($0)" } ?? "")\(path) (signed for \(signingRegion)/\(signingName))"
+    }
+}
+
+/// Resolves service endpoints for a region, honouring the `AWS_ENDPOINT_URL`
+/// family of overrides (the only place plain http is accepted).
+public struct EndpointResolver: Sendable {
+    struct Override: Sendable { var scheme: String; var host: String; var port: Int?; var path: String }
+    private var overrides: [String: Override] = [:]  // service id ("EC2", "IAM", "STS") or "" for the global one
+
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        for (name, value) in environment where name == "AWS_ENDPOINT_URL" || name.hasPrefix("AWS_ENDPOINT_URL_") {
+            guard !value.isEmpty else { continue }
+            let service = name == "AWS_ENDPOINT_URL" ? "" : String(name.dropFirst("AWS_ENDPOINT_URL_".count))
+            overrides[service] = try Self.parse(value, setting: name)
+        }
+    }
+
+    /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam` or `sts`.
+    public func endpoint(service: String, region: String) throws(ConfigurationError) -> Endpoint {
+        guard Region.isValid(region) else {
+            throw ConfigurationError(setting: "region", problem: "'\(region.prefix(64))' is not an AWS region name")
+        }
+        let partition = Partition(region: region)
+        let signingRegion = service == "iam" ? partition.iamEndpoint.signingRegion : region
+        if let override = overrides[service.uppercased()] ?? overrides[""] {
+            return Endpoint(scheme: override.scheme, host: override.host, port: override.port, path: override.path,
+                            signingRegion: signingRegion, signingName: service)
+        }
+        let host = service == "iam" ? partition.iamEndpoint.host : "\(service).\(region).\(partition.dnsSuffix)"
+        return Endpoint(host: host, signingRegion: signingRegion, signingName: service)
+    }
+
+    static func parse(_ url: String, setting: String) throws(ConfigurationError) -> Override {
+        func fail(_ why: String) -> ConfigurationError { ConfigurationError(setting: setting, problem: "'\(url)' \(why)") }
+        let scheme: String
+        var rest: Substring
+        if url.hasPrefix("https://") { scheme = "https"; rest = url.dropFirst(8) }
+        else if url.hasPrefix("http://") { scheme = "http"; rest = url.dropFirst(7) }
+        else { throw fail("must start with https:// or http://") }
+        var path = "/"
+        if let slash = rest.firstIndex(of: "/") {
+            path = String(rest[slash...])
+            rest = rest[..<slash]
+        }
+        guard !path.contains("?"), !path.contains("#") else { throw fail("must not have a query or fragment") }
+        var host = rest
+        var port: Int?
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
+            guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else {
+                throw fail("has an invalid port")
+            }
+            port = number
+            host = rest[..<colon]
+        }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-[]:")
+        guard !host.isEmpty, host.allSatisfy({ allowed.contains($0) }) else { throw fail("has an invalid host") }
+        return Override(scheme: scheme, host: String(host), port: port, path: path)
+    }
+}

@@ -1,0 +1,167 @@
+import CCurl
+import FoundationEssentials
+import HTTP
+import Primitives
+
+/// `HTTPTransport` over one libcurl easy handle, reused so the connection
+/// (and its TLS session) survives from call to call. TLS verification is
+/// always on; there is no switch to turn it off.
+public final class CurlTransport: HTTPTransport {
+    public struct Options: Sendable {
+        public var connectTimeout: Double
+        /// Bodies above this are refused rather than buffered without bound.
+        public var maxResponseBytes: Int
+        public var caBundlePath: String?
+        /// Proxy variables are ignored for the Lambda Runtime API, which is always local.
+        public var ignoreProxyEnvironment: Bool
+
+        public init(connectTimeout: Double = 2, maxResponseBytes: Int = 16 << 20, caBundlePath: String? = nil,
+                    ignoreProxyEnvironment: Bool = false) {
+            self.connectTimeout = connectTimeout
+            self.maxResponseBytes = maxResponseBytes
+            self.caBundlePath = caBundlePath
+            self.ignoreProxyEnvironment = ignoreProxyEnvironment
+        }
+    }
+
+    private let handle: UnsafeMutableRawPointer
+    private let options: Options
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+    public init(options: Options = Options()) throws(TransportError) {
+        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
+            throw TransportError(.other, "libcurl could not be initialised")
+        }
+        self.handle = handle
+        self.options = options
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
+        let collector = ResponseCollector(limit: options.maxResponseBytes)
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for field in request.headers {
+            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+        }
+        // No `Expect: 100-continue` round trip, and no Accept header we did not choose.
+        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = curl_slist_append(headerList, "Accept:")
+
+        curl_easy_reset(handle)
+        errorBuffer[0] = 0
+        let code: CURLcode = request.url.withCString { url in
+            request.body.withUnsafeBufferPointer { body in
+                let context = Unmanaged.passUnretained(collector).toOpaque()
+                var result = configure(url: url, method: request.method, body: body, headers: headerList, timeout: timeout)
+                if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context) }
+                if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, context) }
+                if result == CURLE_OK { result = ccurl_setopt_write(handle, ResponseCollector.writeBody) }
+                if result == CURLE_OK { result = ccurl_setopt_header(handle, ResponseCollector.writeHeader) }
+                guard result == CURLE_OK else { return result }
+                return curl_easy_perform(handle)
+            }
+        }
+        guard code == CURLE_OK else { throw transportError(code, collector: collector) }
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+    }
+
+    private func configure(url: UnsafePointer<CChar>, method: String, body: UnsafeBufferPointer<UInt8>,
+                           headers: UnsafeMutablePointer<curl_slist>?, timeout: Double?) -> CURLcode {
+        var settings: [(CURLoption, Int)] = [
+            (CURLOPT_NOSIGNAL, 1), (CURLOPT_TCP_NODELAY, 1), (CURLOPT_SSL_VERIFYPEER, 1), (CURLOPT_SSL_VERIFYHOST, 2),
+            (CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), (CURLOPT_FOLLOWLOCATION, 0),
+            (CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000))),
+            (CURLOPT_TIMEOUT_MS, timeout.map { max(1, Int(($0 * 1000).rounded(.up))) } ?? 0),
+        ]
+        switch method {
+        case "GET": settings.append((CURLOPT_HTTPGET, 1))
+        case "POST": settings += [(CURLOPT_POST, 1), (CURLOPT_POSTFIELDSIZE, body.count)]
+        default: break
+        }
+        for (option, value) in settings {
+            let result = ccurl_setopt_long(handle, option, value)
+            guard result == CURLE_OK else { return result }
+        }
+        var result = ccurl_setopt_ptr(handle, CURLOPT_URL, url)
+        if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer) }
+        if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_PROTOCOLS_STR, "http,https") }
+        if result == CURLE_OK { result = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers) }
+        if result == CURLE_OK, method == "POST" {
+            // An empty body still needs a valid pointer, or libcurl reads from stdin.
+            result = ccurl_setopt_ptr(handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
+        }
+        if result == CURLE_OK, method != "GET", method != "POST" {
+            result = ccurl_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, method)
+        }
+        if result == CURLE_OK, let path = options.caBundlePath { result = ccurl_setopt_ptr(handle, CURLOPT_CAINFO, path) }
+        if result == CURLE_OK, options.ignoreProxyEnvironment { result = ccurl_setopt_ptr(handle, CURLOPT_NOPROXY, "*") }
+        return result
+    }
+
+    private func transportError(_ code: CURLcode, collector: ResponseCollector) -> TransportError {
+        let detail = String(cString: errorBuffer)
+        let message = "curl error \(code.rawValue): " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        if collector.overflowed { return TransportError(.responseTooLarge, "response body larger than \(options.maxResponseBytes) bytes") }
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: return TransportError(.timedOut, message)
+        // A handshake cut short (35) is the network's doing, like a reset: worth another try.
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SEND_ERROR,
+             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_SSL_CONNECT_ERROR:
+            return TransportError(.connectionFailed, message)
+        // A certificate that fails verification, or a CA bundle that cannot be read, fails every time.
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+            return TransportError(.tls, message)
+        default: return TransportError(.other, message)
+        }
+    }
+}
+
+/// Receives libcurl's header and body callbacks for one exchange.
+private final class ResponseCollector {
+    var headers = HTTPHeaders()
+    var body: [UInt8] = []
+    var overflowed = false
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    static let writeBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+        data, size, count, context in
+        guard let data, let context else { return 0 }
+        let collector = Unmanaged<ResponseCollector>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        guard collector.body.count + length <= collector.limit else {
+            collector.overflowed = true
+            return 0  // makes libcurl abort the transfer
+        }
+        data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            collector.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+        }
+        return length
+    }
+
+    static let writeHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+        data, size, count, context in
+        guard let data, let context else { return 0 }
+        let collector = Unmanaged<ResponseCollector>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+        if line.hasPrefix("HTTP/") {
+            collector.headers = HTTPHeaders()  // a new status line (after 100 Continue or a proxy) starts over
+        } else if let colon = line.firstIndex(of: ":") {
+            collector.headers.add(line[..<colon].trimmingWhitespace(), line[line.index(after: colon)...].trimmingWhitespace())
+        }
+        return length
+    }
+}

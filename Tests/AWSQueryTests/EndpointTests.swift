@@ -1,0 +1,63 @@
+import AWSQuery
+import HTTP
+import Primitives
+import SigV4
+import XCTest
+import XML
+
+final class EndpointTests: XCTestCase {
+    func testRegionNames() {
+        for good in ["us-east-1", "eu-central-2", "cn-north-1", "us-gov-west-1", "ap-southeast-5", "il-central-1"] {
+            XCTAssertTrue(Region.isValid(good), good)
+        }
+        for bad in ["", "us-east", "US-EAST-1", "us-east-1.evil.com", "us-east-1/x", "us-east-1 ", "-us-1", "us--1", "ca-south-3r",
+                    "169.254.169.254", String(repeating: "a-", count: 20) + "1"] {
+            XCTAssertFalse(Region.isValid(bad), bad)
+        }
+    }
+
+    func testAWSEndpointsPerPartition() throws {
+        let resolver = try EndpointResolver(environment: [:])
+        XCTAssertEqual(try resolver.endpoint(service: "ec2", region: "eu-west-1"),
+                       Endpoint(host: "ec2.eu-west-1.amazonaws.com", signingRegion: "eu-west-1", signingName: "ec2"))
+        XCTAssertEqual(try resolver.endpoint(service: "ec2", region: "cn-northwest-1").host, "ec2.cn-northwest-1.amazonaws.com.cn")
+        XCTAssertEqual(try resolver.endpoint(service: "iam", region: "eu-west-1"),
+                       Endpoint(host: "iam.amazonaws.com", signingRegion: "us-east-1", signingName: "iam"))
+        XCTAssertEqual(try resolver.endpoint(service: "iam", region: "cn-northwest-1"),
+                       Endpoint(host: "iam.cn-north-1.amazonaws.com.cn", signingRegion: "cn-north-1", signingName: "iam"))
+        XCTAssertEqual(try resolver.endpoint(service: "iam", region: "us-gov-east-1"),
+                       Endpoint(host: "iam.us-gov.amazonaws.com", signingRegion: "us-gov-west-1", signingName: "iam"))
+        XCTAssertEqual(try resolver.endpoint(service: "sts", region: "us-gov-east-1").host, "sts.us-gov-east-1.amazonaws.com")
+        XCTAssertEqual(try resolver.endpoint(service: "ec2", region: "eu-west-1").scheme, "https")
+    }
+
+    func testAnInvalidRegionNeverBecomesAHostName() throws {
+        XCTAssertThrowsError(try EndpointResolver(environment: [:]).endpoint(service: "ec2", region: "x.evil.com/"))
+    }
+
+    func testOverridesPerServiceWinOverTheGlobalOne() throws {
+        let resolver = try EndpointResolver(environment: [
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
+            "AWS_ENDPOINT_URL_IAM": "https://iam.example.test:8443/base",
+        ])
+        let ec2 = try resolver.endpoint(service: "ec2", region: "eu-west-1")
+        XCTAssertEqual(ec2, Endpoint(scheme: "http", host: "127.0.0.1", port: 5000, signingRegion: "eu-west-1", signingName: "ec2"))
+        let iam = try resolver.endpoint(service: "iam", region: "eu-west-1")
+        XCTAssertEqual(iam, Endpoint(scheme: "https", host: "iam.example.test", port: 8443, path: "/base", signingRegion: "us-east-1", signingName: "iam"))
+    }
+
+    func testTheHostHeaderKeepsANonDefaultPort() {
+        XCTAssertEqual(HTTPRequest(method: "POST", scheme: "http", host: "127.0.0.1", port: 5000).hostHeader, "127.0.0.1:5000")
+        XCTAssertEqual(HTTPRequest(method: "POST", scheme: "https", host: "h", port: 443).hostHeader, "h")
+        XCTAssertEqual(HTTPRequest(method: "POST", scheme: "http", host: "h", port: 80).hostHeader, "h")
+        XCTAssertEqual(HTTPRequest(method: "POST", scheme: "https", host: "h", port: 80).hostHeader, "h:80")
+    }
+
+    func testBadOverridesNameTheSetting() {
+        for bad in ["ftp://x", "127.0.0.1:5000", "http://", "http://host:99999", "http://host:x", "http://ho st", "http://h/?q=1"] {
+            XCTAssertThrowsError(try EndpointResolver(environment: ["AWS_ENDPOINT_URL_EC2": bad]), bad) {
+                XCTAssertEqual(($0 as! ConfigurationError).setting, "AWS_ENDPOINT_URL_EC2")
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import CurlHTTP
+import Foundation
+import HTTP
+import XCTest
+
+final class CurlTransportTests: XCTestCase {
+    private func post(_ server: LoopbackServer, body: String = "Action=DescribeInstances") -> HTTPRequest {
+        HTTPRequest(method: "POST", scheme: "http", host: "127.0.0.1", port: server.port,
+                    headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Host", "127.0.0.1:\(server.port)")]),
+                    body: Array(body.utf8))
+    }
+
+    func testPostsExactlyWhatItIsGivenAndReadsTheResponse() throws {
+        let server = try LoopbackServer([.respond(status: 200, body: "<ok/>")])
+        defer { server.stop() }
+        let response = try CurlTransport().send(post(server), timeout: 5)
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "<ok/>")
+        XCTAssertEqual(response.headers["x-amzn-requestid"], "loopback-1")
+
+        let received = try XCTUnwrap(server.received.first)
+        XCTAssertEqual(received.requestLine, "POST / HTTP/1.1")
+        XCTAssertEqual(received.body, "Action=DescribeInstances")
+        let headers = Dictionary(received.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(headers["host"], "127.0.0.1:\(server.port)")
+        XCTAssertEqual(headers["content-type"], "application/x-www-form-urlencoded; charset=utf-8")
+        XCTAssertEqual(headers["content-length"], "24")
+        XCTAssertNil(headers["expect"])
+        XCTAssertNil(headers["accept"])
+    }
+
+    func testReusesTheConnectionAcrossCalls() throws {
+        let server = try LoopbackServer([.respond(status: 200, body: "a"), .respond(status: 503, body: "b"), .respond(status: 200, body: "c")])
+        defer { server.stop() }
+        let transport = try CurlTransport()
+        XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 200)
+        XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 503)
+        XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 200)
+        XCTAssertEqual(server.connections, 1)
+    }
+
+    func testASlowResponseTimesOut() throws {
+        let server = try LoopbackServer([.respond(status: 200, body: "late", delay: 2)])
+        defer { server.stop() }
+        let started = Date()
+        XCTAssertThrowsError(try CurlTransport().send(post(server), timeout: 0.2)) {
+            XCTAssertEqual(($0 as! TransportError).kind, .timedOut)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.5)
+    }
+
+    func testARefusedConnectionIsAConnectionFailure() throws {
+        let server = try LoopbackServer([])
+        let request = post(server)
+        server.stop()
+        XCTAssertThrowsError(try CurlTransport().send(request, timeout: 5)) {
+            XCTAssertEqual(($0 as! TransportError).kind, .connectionFailed)
+        }
+    }
+
+    func testATruncatedBodyIsAConnectionFailure() throws {
+        let server = try LoopbackServer([.truncate(body: "<DescribeInstancesResponse>", declaredLength: 500)])
+        defer { server.stop() }
+        XCTAssertThrowsError(try CurlTransport().send(post(server), timeout: 5)) {
+            XCTAssertEqual(($0 as! TransportError).kind, .connectionFailed)
+        }
+    }
+
+    func testAClosedConnectionWithoutAnswerIsAConnectionFailure() throws {
+        let server = try LoopbackServer([.close])
+        defer { server.stop() }
+        XCTAssertThrowsError(try CurlTransport().send(post(server), timeout: 5)) {
+            XCTAssertEqual(($0 as! TransportError).kind, .connectionFailed)
+        }
+    }
+
+    func testABodyAboveTheLimitIsRefused() throws {
+        let server = try LoopbackServer([.respond(status: 200, body: String(repeating: "x", count: 100_000))])
+        defer { server.stop() }
+        let transport = try CurlTransport(options: .init(maxResponseBytes: 10_000))
+        XCTAssertThrowsError(try transport.send(post(server), timeout: 5)) {
+            XCTAssertEqual(($0 as! TransportError).kind, .responseTooLarge)
+        }
+    }
+}
