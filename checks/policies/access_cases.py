@@ -9,13 +9,17 @@ and ``--write-doc`` puts it there (a test keeps the two in step).
 
 from __future__ import annotations
 
+import copy
 import json
 import pathlib
+import sys
 from dataclasses import dataclass, field
 
 from iam_eval import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Request, evaluate
 
 POLICIES = pathlib.Path(__file__).resolve().parent.parent.parent / "policies"
+sys.path.insert(0, str(POLICIES))
+import render  # noqa: E402  (policies/render.py: which statements a template condition switches)
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"
@@ -26,6 +30,18 @@ OTHER_ROLE_ID = "AROAOTHERROLEEXAMPLE2"
 
 def load(name: str) -> dict:
     return json.loads((POLICIES / name).read_text())
+
+
+def opted_in(policy: dict) -> dict:
+    """The policy as template.yaml deploys it with AllowRemoteHostPortForwarding=true:
+    every statement render.SWITCHES names gets the other value of its field."""
+    policy = copy.deepcopy(policy)
+    for statement in policy["Statement"]:
+        if statement.get("Sid") in render.SWITCHES:
+            field, variable, _ = render.SWITCHES[statement["Sid"]]
+            assert statement[field] == render.DEFAULTS[variable] == "Deny"
+            statement[field] = "Allow"
+    return policy
 
 
 # An organization's SCPs include AWS's FullAWSAccess next to the guard.
@@ -65,6 +81,9 @@ TAGGER = Principal(
 ADMIN = Principal("account admin", f"arn:aws:iam::{ACCOUNT}:role/Admin", "AROAADMINROLEEXAMPLE4:admin")
 LAUNCHER = Principal("platform launcher", f"arn:aws:iam::{ACCOUNT}:role/PLATFORM-LAUNCH-ROLE-NAME", "AROALAUNCHROLEEXAMP5:cfn")
 DEPLOYER = Principal("StackSets execution", f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-0123456789abcdef", "AROADEPLOYROLEEXAMP6:cfn")
+PLATFORM_DEPLOYER = Principal("platform deployer", f"arn:aws:iam::{ACCOUNT}:role/PLATFORM-DEPLOYER-ROLE-NAME", "AROAPLATFORMDEPLOYE7:cfn")
+STACKSETS_ADMIN = Principal("StackSets administration", f"arn:aws:iam::{OTHER_ACCOUNT}:role/AWSCloudFormationStackSetAdministrationRole",
+                            "AROASTACKSETSADMINR8:cfn")
 
 
 def instance(instance_id: str) -> str:
@@ -112,6 +131,9 @@ SETUPS = {
     "scp+admin": lambda: ([ADMINISTRATOR], None, [FULL_AWS_ACCESS, load("guard/scp.json")]),
     "scp+function": lambda: ([load("function-role.json")], None, [FULL_AWS_ACCESS, load("guard/scp.json")]),
     "abac": lambda: ([load("abac/users-role.json")], None, None),
+    "users+optin": lambda: ([opted_in(load("users-role.json"))], None, None),
+    "users+boundary+admin+optin": lambda: ([opted_in(load("users-role.json")), ADMINISTRATOR],
+                                           opted_in(load("guard/users-permissions-boundary.json")), None),
 }
 
 SETUP_TEXT = {
@@ -121,6 +143,8 @@ SETUP_TEXT = {
     "scp+admin": "AdministratorAccess under SCPs FullAWSAccess + guard/scp.json",
     "scp+function": "function-role.json under SCPs FullAWSAccess + guard/scp.json",
     "abac": "policies/abac/users-role.json",
+    "users+optin": "users-role.json as deployed with AllowRemoteHostPortForwarding=true",
+    "users+boundary+admin+optin": "`users+boundary+admin`, both policies as deployed with AllowRemoteHostPortForwarding=true",
 }
 
 
@@ -144,13 +168,14 @@ def document(account: str, name: str) -> str:
     return f"arn:aws:ssm:{REGION}:{account}:document/{name}"
 
 
-def tag_write(who, action, keys, expected, policies, label="alice's instance", value=None, resource=None):
+def tag_write(who, action, keys, expected, policies, label="alice's instance", value=None, resource=None, values=None):
+    """A tagging request; ``value`` is every key's value unless ``values`` names one."""
     arn, tags = INSTANCES[label]
     ctx = resource_tags(tags, "aws:ResourceTag/")
     if keys is not None:
         ctx["aws:TagKeys"] = list(keys)
         for key in keys:
-            ctx[f"aws:RequestTag/{key}"] = value if value is not None else "x"
+            ctx[f"aws:RequestTag/{key}"] = (values or {}).get(key, value if value is not None else "x")
     if keys is not None:
         target = f"{label}, keys {list(keys)}"
     else:
@@ -180,7 +205,7 @@ def _cases() -> list:
         (document(ACCOUNT, "SSM-SessionManagerRunShell"), ALLOW),
         (document("", "AWS-StartSSHSession"), ALLOW),
         (document("", "AWS-StartPortForwardingSession"), ALLOW),
-        (document("", "AWS-StartPortForwardingSessionToRemoteHost"), ALLOW),
+        (document("", "AWS-StartPortForwardingSessionToRemoteHost"), EXPLICIT_DENY),
         (document("", "AWS-StartInteractiveCommand"), IMPLICIT_DENY),
         (document(ACCOUNT, "Custom-RunAsRoot"), IMPLICIT_DENY),
         (document(OTHER_ACCOUNT, "SSM-SessionManagerRunShell"), IMPLICIT_DENY),
@@ -281,6 +306,169 @@ def _cases() -> list:
     cases.append(Case("ABAC variant", ALICE, "sts:TagSession", "any role", "arn:aws:iam::111122223333:role/Okta-ServiceWorkbenchUser",
                       {"aws:TagKeys": ["username"], "aws:RequestTag/username": "bob@example.org"}, EXPLICIT_DENY, "abac"))
     cases.append(tag_write(ALICE, "ec2:CreateTags", ["CreatedBy"], EXPLICIT_DENY, "abac", label="bob's instance", value="alice@example.org"))
+    cases += _issue_11_cases()
+    return cases
+
+
+ASG = f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/research"
+TAGGER_FN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:tagger-TaggerFunction-EXAMPLE"
+PROTECTED = {"aws:ResourceTag/aws-userid-tagger": "protected"}
+LAUNCH_ROLE = f"arn:aws:iam::{ACCOUNT}:role/PLATFORM-LAUNCH-ROLE-NAME"
+SELF_MANAGED_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/AWSCloudFormationStackSetExecutionRole"
+RUN_SHELL = document(ACCOUNT, "SSM-SessionManagerRunShell")
+REMOTE_HOST = document("", "AWS-StartPortForwardingSessionToRemoteHost")
+
+
+def asg_tags(who, action, keys, expected, policies, note=""):
+    """An Auto Scaling tagging request (CreateOrUpdateTags, DeleteTags, or
+    CreateAutoScalingGroup with Tags); ``keys`` None: a request without tags."""
+    ctx = {}
+    if keys is not None:
+        ctx["aws:TagKeys"] = list(keys)
+        ctx.update({f"aws:RequestTag/{k}": "x" for k in keys})
+    target = "an Auto Scaling group, " + (f"keys {list(keys)}" if keys is not None else "no tags") + note
+    return Case("auto scaling", who, action, target, ASG, ctx, expected, policies)
+
+
+def _issue_11_cases() -> list:
+    """The guard with no side doors (issue 11): every path, and controls."""
+    bnd = "users+boundary+admin"  # the users' role with AdministratorAccess attached besides
+    alice_session, alice_tags = session(ALICE, "alice@example.org")
+    bob_session, bob_tags = session(BOB, "bob@example.org")
+    untagged_session, _ = session(None, "untagged")
+    cases = [
+        # Remote-host port forwarding is opt-in.
+        Case("remote host", ALICE, "ssm:StartSession", "remote-host document, opted in", REMOTE_HOST, {}, ALLOW, "users+optin"),
+        Case("remote host", ALICE, "ssm:StartSession", "remote-host document", REMOTE_HOST, {}, EXPLICIT_DENY, bnd),
+        Case("remote host", ALICE, "ssm:StartSession", "remote-host document, opted in", REMOTE_HOST, {}, ALLOW, bnd + "+optin"),
+        # The launched-by tag is guarded like the target tag.
+        tag_write(ALICE, "ec2:CreateTags", ["AwsUserIdLaunchedBy"], EXPLICIT_DENY, "users", label="bob's instance", value="alice@example.org"),
+        tag_write(ALICE, "ec2:CreateTags", ["AwsUserIdLaunchedBy"], EXPLICIT_DENY, bnd, label="bob's instance", value="alice@example.org"),
+        tag_write(ADMIN, "ec2:CreateTags", ["AwsUserIdLaunchedBy"], EXPLICIT_DENY, "scp+admin", label="bob's instance", value="alice@example.org"),
+        tag_write(ADMIN, "ec2:DeleteTags", ["awsuseridlaunchedby"], EXPLICIT_DENY, "scp+admin"),
+        # The function: its two keys, written together, deleted alone or together; nothing else.
+        tag_write(TAGGER, "ec2:CreateTags", ["AwsUserId", "AwsUserIdLaunchedBy"], ALLOW, "function", label="untagged instance",
+                  values={"AwsUserId": ALICE.userid, "AwsUserIdLaunchedBy": "alice@example.org"}),
+        tag_write(TAGGER, "ec2:CreateTags", ["AwsUserIdLaunchedBy"], IMPLICIT_DENY, "function", value="alice@example.org"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["AwsUserIdLaunchedBy"], ALLOW, "function"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["AwsUserId", "AwsUserIdLaunchedBy"], ALLOW, "function"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["CreatedBy"], IMPLICIT_DENY, "function"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["AwsUserId", "CreatedBy"], IMPLICIT_DENY, "function"),
+        tag_write(TAGGER, "ec2:DeleteTags", None, IMPLICIT_DENY, "function"),
+        Case("function role", TAGGER, "ec2:DeleteTags", "instance in another account", f"arn:aws:ec2:{REGION}:{OTHER_ACCOUNT}:instance/i-0ff",
+             {"aws:TagKeys": ["AwsUserId"]}, IMPLICIT_DENY, "function"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["AwsUserId", "AwsUserIdLaunchedBy"], ALLOW, "scp+function"),
+        tag_write(TAGGER, "ec2:DeleteTags", ["CreatedBy"], EXPLICIT_DENY, "scp+function"),
+        # Auto Scaling writes tags with its service-linked role: deny the requests that ask it to.
+        asg_tags(ALICE, "autoscaling:CreateOrUpdateTags", ["AwsUserId"], EXPLICIT_DENY, "users"),
+        asg_tags(ALICE, "autoscaling:CreateOrUpdateTags", ["CreatedBy"], EXPLICIT_DENY, bnd),
+        asg_tags(ALICE, "autoscaling:CreateAutoScalingGroup", ["Project", "awsuserid"], EXPLICIT_DENY, bnd),
+        asg_tags(ALICE, "autoscaling:CreateAutoScalingGroup", None, ALLOW, bnd),
+        Case("auto scaling", ALICE, "autoscaling:AttachInstances", "an Auto Scaling group", ASG, {}, EXPLICIT_DENY, "users"),
+        Case("auto scaling", ALICE, "autoscaling:AttachInstances", "an Auto Scaling group", ASG, {}, EXPLICIT_DENY, bnd),
+        asg_tags(ADMIN, "autoscaling:CreateOrUpdateTags", ["AwsUserId"], EXPLICIT_DENY, "scp+admin"),
+        asg_tags(ADMIN, "autoscaling:CreateAutoScalingGroup", ["CreatedBy"], EXPLICIT_DENY, "scp+admin"),
+        asg_tags(ADMIN, "autoscaling:DeleteTags", ["createdby"], EXPLICIT_DENY, "scp+admin"),
+        asg_tags(ADMIN, "autoscaling:CreateAutoScalingGroup", None, ALLOW, "scp+admin"),
+        Case("auto scaling", ADMIN, "autoscaling:AttachInstances", "an Auto Scaling group", ASG, {}, EXPLICIT_DENY, "scp+admin"),
+        asg_tags(LAUNCHER, "autoscaling:CreateAutoScalingGroup", ["CreatedBy"], ALLOW, "scp+admin"),
+        asg_tags(LAUNCHER, "autoscaling:CreateOrUpdateTags", ["AwsUserId"], EXPLICIT_DENY, "scp+admin"),
+        Case("auto scaling", LAUNCHER, "autoscaling:AttachInstances", "an Auto Scaling group", ASG, {}, ALLOW, "scp+admin"),
+        Case("ownership tags", ADMIN, "ec2:DeleteTags", "a volume, no tag keys (deletes all its tags)",
+             f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-0a", {}, ALLOW, "scp+admin"),
+        # The boundary holds access to instances whatever else the role is granted.
+        on_instance("boundary: sessions", ALICE, "ssm:StartSession", "alice's instance", ALLOW, policies=bnd),
+        on_instance("boundary: sessions", ALICE, "ssm:StartSession", "bob's instance", EXPLICIT_DENY, policies=bnd),
+        on_instance("boundary: sessions", ALICE, "ssm:StartSession", "untagged instance", EXPLICIT_DENY, policies=bnd),
+        on_instance("boundary: sessions", ALICE, "ssm:StartSession", "instance with CreatedBy only", EXPLICIT_DENY, policies=bnd),
+        on_instance("boundary: sessions", ALICE, "ssm:StartSession", "alice's name under another role id", EXPLICIT_DENY, policies=bnd),
+        Case("boundary: sessions", ALICE, "ssm:StartSession", "a managed node (mi-)",
+             f"arn:aws:ssm:{REGION}:{ACCOUNT}:managed-instance/mi-0123456789abcdef0", {"ssm:resourceTag/AwsUserId": ALICE.userid},
+             EXPLICIT_DENY, bnd),
+        Case("boundary: sessions", ALICE, "ssm:StartSession", "111122223333:document/SSM-SessionManagerRunShell", RUN_SHELL, {}, ALLOW, bnd),
+        Case("boundary: sessions", ALICE, "ssm:StartSession", ":document/AWS-StartSSHSession", document("", "AWS-StartSSHSession"), {}, ALLOW, bnd),
+        Case("boundary: sessions", ALICE, "ssm:StartSession", ":document/AWS-StartInteractiveCommand",
+             document("", "AWS-StartInteractiveCommand"), {}, EXPLICIT_DENY, bnd),
+        Case("boundary: sessions", ALICE, "ssm:StartSession", "444455556666:document/SSM-SessionManagerRunShell",
+             document(OTHER_ACCOUNT, "SSM-SessionManagerRunShell"), {}, EXPLICIT_DENY, bnd),
+        Case("boundary: sessions", ALICE, "ssm:ResumeSession", "session of alice", alice_session, alice_tags, ALLOW, bnd),
+        Case("boundary: sessions", ALICE, "ssm:ResumeSession", "session of bob", bob_session, bob_tags, EXPLICIT_DENY, bnd),
+        Case("boundary: sessions", ALICE, "ssm:TerminateSession", "session without system tags", untagged_session, {}, EXPLICIT_DENY, bnd),
+        on_instance("boundary: keys", ALICE, "ec2-instance-connect:SendSSHPublicKey", "alice's instance", ALLOW, policies=bnd,
+                    extra={"ec2:osuser": "ec2-user"}),
+        on_instance("boundary: keys", ALICE, "ec2-instance-connect:SendSSHPublicKey", "bob's instance", EXPLICIT_DENY, policies=bnd,
+                    extra={"ec2:osuser": "ec2-user"}),
+        on_instance("boundary: keys", ALICE, "ec2-instance-connect:SendSSHPublicKey", "untagged instance", EXPLICIT_DENY, policies=bnd),
+        on_instance("boundary: keys", ALICE, "ec2:GetPasswordData", "bob's instance", EXPLICIT_DENY, policies=bnd),
+        on_instance("boundary: keys", ALICE, "ec2:ModifyInstanceAttribute", "bob's instance", EXPLICIT_DENY, policies=bnd,
+                    extra={"ec2:Attribute": "userData"}),
+        on_instance("boundary: keys", ALICE, "ec2:ModifyInstanceAttribute", "alice's instance", ALLOW, policies=bnd,
+                    extra={"ec2:Attribute": "instanceType"}),
+        on_instance("boundary: commands", ALICE, "ssm:SendCommand", "alice's instance", EXPLICIT_DENY, policies=bnd),
+        on_instance("boundary: commands", ALICE, "ec2-instance-connect:SendSerialConsoleSSHPublicKey", "alice's instance", EXPLICIT_DENY, policies=bnd),
+        Case("boundary: commands", ALICE, "ec2-instance-connect:OpenTunnel", "an EC2 Instance Connect Endpoint",
+             f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance-connect-endpoint/eice-0123456789abcdef0",
+             {"ec2-instance-connect:remotePort": "22", "ec2-instance-connect:privateIpAddress": "10.0.0.12"}, EXPLICIT_DENY, bnd),
+        Case("boundary: commands", ALICE, "ssm:StartAutomationExecution", "AWS-RunShellScript automation",
+             f"arn:aws:ssm:{REGION}:{ACCOUNT}:automation-definition/AWS-RunShellScript:$DEFAULT", {}, EXPLICIT_DENY, bnd),
+        Case("boundary: commands", ALICE, "ssm:CreateAssociation", "an association on bob's instance",
+             INSTANCES["bob's instance"][0], {}, EXPLICIT_DENY, bnd),
+        Case("boundary: preferences", ALICE, "ssm:UpdateDocument", "111122223333:document/SSM-SessionManagerRunShell", RUN_SHELL, {}, EXPLICIT_DENY, bnd),
+        Case("boundary: preferences", ALICE, "ssm:CreateDocument", "SSM-SessionManagerRunShell in another region",
+             f"arn:aws:ssm:us-east-1:{ACCOUNT}:document/SSM-SessionManagerRunShell", {}, EXPLICIT_DENY, bnd),
+        Case("boundary: preferences", ALICE, "ssm:UpdateDocumentDefaultVersion", "111122223333:document/SSM-SessionManagerRunShell",
+             RUN_SHELL, {}, EXPLICIT_DENY, bnd),
+        Case("boundary: preferences", ALICE, "ssm:CreateDocument", "a document of her own", document(ACCOUNT, "alice-notes"), {}, ALLOW, bnd),
+        # No way out of the boundary: no IAM changes, no role chaining, roles passed only to EC2.
+        Case("boundary: escape", ALICE, "iam:CreateRole", "a new role", f"arn:aws:iam::{ACCOUNT}:role/alice-admin", {}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "iam:CreateRole", "a role named like the StackSets execution roles",
+             f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-alice", {}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "iam:UpdateAssumeRolePolicy", "the platform launch role", LAUNCH_ROLE, {}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "sts:AssumeRole", "another role of the account", f"arn:aws:iam::{ACCOUNT}:role/Admin", {}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "iam:PassRole", "an admin role, to CloudFormation", f"arn:aws:iam::{ACCOUNT}:role/Admin",
+             {"iam:PassedToService": "cloudformation.amazonaws.com"}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "iam:PassRole", "the launch role, to Service Catalog", LAUNCH_ROLE,
+             {"iam:PassedToService": "servicecatalog.amazonaws.com"}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "iam:PassRole", "the tagger's role, to EC2", TAGGER.role_arn,
+             {"iam:PassedToService": "ec2.amazonaws.com"}, EXPLICIT_DENY, bnd),
+        Case("boundary: escape", ALICE, "iam:PassRole", "an instance role, to EC2 (self-service launch)",
+             f"arn:aws:iam::{ACCOUNT}:role/research-instance", {"iam:PassedToService": "ec2.amazonaws.com"}, ALLOW, bnd),
+        # Invoking the function is a tag write: every way in is denied.
+        Case("tagger protection", ALICE, "lambda:InvokeAsync", "the tagger function", TAGGER_FN, PROTECTED, EXPLICIT_DENY, bnd),
+        Case("tagger protection", ALICE, "lambda:InvokeFunctionUrl", "the tagger function", TAGGER_FN,
+             {**PROTECTED, "lambda:FunctionUrlAuthType": "NONE"}, EXPLICIT_DENY, bnd),
+        Case("tagger protection", ADMIN, "lambda:InvokeAsync", "the tagger function", TAGGER_FN, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("tagger protection", ADMIN, "lambda:InvokeFunctionUrl", "the tagger function", TAGGER_FN,
+             {**PROTECTED, "lambda:FunctionUrlAuthType": "AWS_IAM"}, EXPLICIT_DENY, "scp+admin"),
+        Case("tagger protection", ADMIN, "lambda:CreateFunctionUrlConfig", "the tagger function", TAGGER_FN,
+             {**PROTECTED, "lambda:FunctionUrlAuthType": "NONE"}, EXPLICIT_DENY, "scp+admin"),
+        Case("tagger protection", ADMIN, "lambda:InvokeFunction", "another function", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:other",
+             {}, ALLOW, "scp+admin"),
+        Case("tagger protection", PLATFORM_DEPLOYER, "iam:PutRolePolicy", "the tagger's role", TAGGER.role_arn, {}, EXPLICIT_DENY, "scp+admin"),
+        # The SCP's exemptions by role name cannot be claimed by making such a role.
+        Case("exempt names", ADMIN, "iam:CreateRole", "role/stacksets-exec-attacker", f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-attacker",
+             {}, EXPLICIT_DENY, "scp+admin"),
+        Case("exempt names", ADMIN, "iam:CreateRole", "role/AWSCloudFormationStackSetExecutionRole", SELF_MANAGED_EXECUTION_ROLE,
+             {}, EXPLICIT_DENY, "scp+admin"),
+        Case("exempt names", ADMIN, "iam:AttachRolePolicy", "role/AWSCloudFormationStackSetExecutionRole", SELF_MANAGED_EXECUTION_ROLE,
+             {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}, EXPLICIT_DENY, "scp+admin"),
+        Case("exempt names", DEPLOYER, "iam:UpdateAssumeRolePolicy", "another StackSets execution role",
+             f"arn:aws:iam::{ACCOUNT}:role/stacksets-exec-fedcba9876543210", {}, EXPLICIT_DENY, "scp+admin"),
+        Case("exempt names", ADMIN, "sts:AssumeRole", "role/AWSCloudFormationStackSetExecutionRole", SELF_MANAGED_EXECUTION_ROLE,
+             {}, EXPLICIT_DENY, "scp+admin"),
+        Case("exempt names", STACKSETS_ADMIN, "sts:AssumeRole", "role/AWSCloudFormationStackSetExecutionRole", SELF_MANAGED_EXECUTION_ROLE,
+             {}, ALLOW, "scp+admin"),
+        Case("exempt names", ADMIN, "iam:CreateRole", "an unrelated role", f"arn:aws:iam::{ACCOUNT}:role/data-pipeline", {}, ALLOW, "scp+admin"),
+        # The platform launch role may write CreatedBy, so nobody but its deployer may change or pass it.
+        Case("launch role", ADMIN, "iam:UpdateAssumeRolePolicy", "the platform launch role", LAUNCH_ROLE, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("launch role", ADMIN, "iam:AttachRolePolicy", "the platform launch role", LAUNCH_ROLE,
+             {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}, EXPLICIT_DENY, "scp+admin"),
+        Case("launch role", ADMIN, "iam:PassRole", "the platform launch role", LAUNCH_ROLE,
+             {"iam:PassedToService": "cloudformation.amazonaws.com"}, EXPLICIT_DENY, "scp+admin"),
+        Case("launch role", PLATFORM_DEPLOYER, "iam:PutRolePolicy", "the platform launch role", LAUNCH_ROLE, {}, ALLOW, "scp+admin"),
+        Case("launch role", PLATFORM_DEPLOYER, "iam:PassRole", "the platform launch role", LAUNCH_ROLE,
+             {"iam:PassedToService": "servicecatalog.amazonaws.com"}, ALLOW, "scp+admin"),
+    ]
     return cases
 
 

@@ -129,3 +129,30 @@ def test_cfn_lint_reports_nothing():
     print(result.stdout + result.stderr)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("opted_in", [False, True])
+def test_remote_host_port_forwarding_follows_the_parameter(opted_in):
+    # The template's Fn::Sub variable, resolved as CloudFormation would for
+    # each value of AllowRemoteHostPortForwarding, and the resulting policies
+    # evaluated for a remote-host session.
+    from cfnlint.decode import decode_str
+
+    from iam_eval import ALLOW, EXPLICIT_DENY, Request, evaluate
+
+    template, _ = decode_str(template_text())
+    parameter = template["Parameters"]["AllowRemoteHostPortForwarding"]
+    assert parameter["Default"] == "false" and sorted(parameter["AllowedValues"]) == ["false", "true"]
+    assert template["Conditions"]["RemoteHostPortForwardingOn"] == {
+        "Fn::Equals": [{"Ref": "AllowRemoteHostPortForwarding"}, "true"]}
+    policies = {}
+    for logical_id in ("UsersSessionPolicy", "UsersPermissionsBoundary"):
+        text, variables = template["Resources"][logical_id]["Properties"]["PolicyDocument"]["Fn::Sub"]
+        assert variables == {"RemoteHostPortForwardingEffect": {"Fn::If": ["RemoteHostPortForwardingOn", "Allow", "Deny"]}}
+        effect = "Allow" if opted_in else "Deny"
+        policies[logical_id] = json.loads(render.unrender_string(text, dict(render.DEFAULTS, RemoteHostPortForwardingEffect=effect)))
+    request = Request("ssm:StartSession", "arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSessionToRemoteHost",
+                      {"aws:userid": "AROAUSERSROLEEXAMPLE1:alice@example.org"})
+    decision = evaluate(request, [policies["UsersSessionPolicy"]], boundary=policies["UsersPermissionsBoundary"])
+    assert decision.result == (ALLOW if opted_in else EXPLICIT_DENY), decision.deciding
+
