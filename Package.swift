@@ -17,7 +17,6 @@ import PackageDescription
 //   EC2, IAM, STS       typed calls
 //   Tagger              events, configuration, the tagging decision, sweeps
 //   LambdaRuntime       the Runtime API loop and logger (on HTTP only)
-//   TaggerCommandLine   the command line: arguments and usage
 //   aws-userid-tagger   main: wires the layers together, nothing else
 let package = Package(
     name: "AwsUserIdTagger",
@@ -31,7 +30,7 @@ let package = Package(
         .target(name: "Primitives"),
         .target(name: "HTTP", dependencies: ["Primitives"]),
         .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl"]),
-        .target(name: "SigV4", dependencies: ["Primitives", "CCrypto", "HTTP"]),
+        .target(name: "SigV4", dependencies: ["Primitives", "CCrypto"]),
         .target(name: "XML"),
         .target(name: "AWSQuery", dependencies: ["Primitives", "HTTP", "SigV4", "XML"]),
         .target(name: "EC2", dependencies: ["AWSQuery"]),
@@ -42,12 +41,12 @@ let package = Package(
         .executableTarget(name: "aws-userid-tagger",
                           dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "Tagger", "LambdaRuntime"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
-        .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4", "HTTP"], path: "bench/SigV4Benchmark"),
+        .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4"], path: "bench/SigV4Benchmark"),
         // The fakes every test target shares: a clock that moves only when told, a scripted transport.
         .target(name: "TestSupport", dependencies: ["Primitives", "HTTP", "SigV4", "AWSQuery"], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "HTTP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "AWSQueryTests", dependencies: ["AWSQuery", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EC2Tests", dependencies: ["EC2", "TestSupport"], resources: [.copy("Fixtures")]),

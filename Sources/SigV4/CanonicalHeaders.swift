@@ -2,8 +2,6 @@
 /// lower-cased and sorted, values trimmed with every whitespace run (spaces,
 /// tabs, the line breaks of a folded value) collapsed to one space, and the
 /// values of a repeated name joined by `,` in the order they were sent.
-import HTTP
-
 struct CanonicalHeaders {
     /// `name:value\n` for each signed name, sorted.
     private(set) var block: [UInt8] = []
@@ -16,10 +14,10 @@ struct CanonicalHeaders {
     static let unsignedNames: Set<[UInt8]> = Set(
         ["authorization", "user-agent", "expect", "transfer-encoding", "x-amzn-trace-id"].map { Array($0.utf8) })
 
-    init(_ headers: HTTPHeaders) {
+    init(_ headers: [(name: String, value: String)]) {
         var fields: [(name: [UInt8], order: Int, value: [UInt8])] = []
-        fields.reserveCapacity(headers.fields.count)
-        for (order, field) in headers.fields.enumerated() {
+        fields.reserveCapacity(headers.count)
+        for (order, field) in headers.enumerated() {
             let name = field.name.utf8.map(\.asciiLowercased)
             guard !Self.unsignedNames.contains(name) else { continue }
             fields.append((name, order, Self.normalizedValue(field.value)))

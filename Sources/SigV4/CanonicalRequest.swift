@@ -2,8 +2,6 @@
 /// hash the signature covers.
 ///
 ///     METHOD \n CanonicalURI \n CanonicalQuery \n CanonicalHeaders \n SignedHeaders \n HexSHA256(body)
-import HTTP
-
 struct CanonicalRequest {
     let bytes: [UInt8]
     /// The `SignedHeaders` list, also needed by the Authorization header.
@@ -11,7 +9,7 @@ struct CanonicalRequest {
 
     /// - Parameter request: the request with every header it will be signed
     ///   with already set (Host, X-Amz-Date, X-Amz-Security-Token).
-    init(_ request: HTTPRequest) {
+    init(_ request: SigningRequest) {
         let newline = UInt8(ascii: "\n")
         let headers = CanonicalHeaders(request.headers)
         var bytes: [UInt8] = []

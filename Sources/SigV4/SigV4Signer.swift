@@ -1,5 +1,4 @@
 import FoundationEssentials
-import HTTP
 
 /// AWS Signature Version 4 for one credential scope (region + service), in
 /// the steps of AWS's "Create a signed AWS API request": canonical request,
@@ -20,28 +19,28 @@ public struct SigV4Signer: Sendable {
     /// Adds `X-Amz-Date`, `X-Amz-Security-Token` (when there is a session token)
     /// and `Authorization` to `request`, signing its body's SHA-256.
     ///
-    /// Every header present now is signed, plus `Host` (added from the request's
-    /// host and non-default port when absent), except `User-Agent`, `Expect`,
+    /// Every header present now is signed, plus `Host` (added from `host`
+    /// when absent), except `User-Agent`, `Expect`,
     /// `Transfer-Encoding` and `X-Amzn-Trace-Id`. A previous `Authorization`
     /// header is replaced, never signed.
-    public func sign(_ request: inout HTTPRequest, date: Date) {
+    public func sign(_ request: inout SigningRequest, date: Date) {
         let timestamp = SigningTimestamp(date)
         addSignedHeaders(to: &request, timestamp: timestamp)
         let canonicalRequest = CanonicalRequest(request)
         let signature = signature(of: stringToSign(canonicalRequest, timestamp: timestamp), timestamp: timestamp)
-        request.headers.add("Authorization", authorization(signedHeaders: canonicalRequest.signedHeaders,
-                                                           signature: signature, timestamp: timestamp))
+        request.headers.append((name: "Authorization", value: authorization(signedHeaders: canonicalRequest.signedHeaders,
+                                                                              signature: signature, timestamp: timestamp)))
     }
 
     /// Sets the headers the signature must cover that the caller does not set.
-    func addSignedHeaders(to request: inout HTTPRequest, timestamp: SigningTimestamp) {
-        request.headers.removeField(named: "Authorization")
-        if !request.headers.containsField(named: "Host") {
-            request.headers.add("Host", request.hostHeader)
+    func addSignedHeaders(to request: inout SigningRequest, timestamp: SigningTimestamp) {
+        request.removeHeader("Authorization")
+        if !request.containsHeader("Host") {
+            request.headers.append((name: "Host", value: request.host))
         }
-        request.headers.setField(named: "X-Amz-Date", to: timestamp.dateTime)
+        request.setHeader("X-Amz-Date", to: timestamp.dateTime)
         if let sessionToken = credentials.sessionToken {
-            request.headers.setField(named: "X-Amz-Security-Token", to: sessionToken)
+            request.setHeader("X-Amz-Security-Token", to: sessionToken)
         }
     }
 

@@ -36,6 +36,18 @@ final class QueryClientTests: XCTestCase {
         XCTAssertEqual(request.headers["User-Agent"], QueryClient.userAgent)
     }
 
+    func testTheSignedHostKeepsOnlyANonDefaultPort() throws {
+        let clock = FakeClock()
+        for (port, host) in [(443, "ec2.eu-west-1.amazonaws.com"), (8443, "ec2.eu-west-1.amazonaws.com:8443")] {
+            let transport = ScriptedTransport([.response(ok)])
+            let client = QueryClient(endpoint: Endpoint(host: "ec2.eu-west-1.amazonaws.com", port: port, signingRegion: "eu-west-1", signingName: "ec2"),
+                                     apiVersion: "2016-11-15", credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKID", secretAccessKey: "s")),
+                                     transport: transport, clock: clock)
+            _ = try client.send(action: "DescribeInstances", parameters: [], deadline: clock.now + 10)
+            XCTAssertEqual(transport.requests.first?.headers["Host"], host)
+        }
+    }
+
     func testTheFormIsEncodedByteForByteAsBotocoreEncodesIt() {
         // Expected: Python's urllib.parse.urlencode, which botocore uses for Query bodies.
         XCTAssertEqual(QueryForm.encode([("Tag.1.Value", "carol o'brien"), ("K", "a+b/c~d*e"), ("U", "jürgen @x"), ("E", "")]),

@@ -1,4 +1,3 @@
-import HTTP
 @testable import SigV4
 import XCTest
 
@@ -17,7 +16,7 @@ final class SigV4CanonicalRequestTests: XCTestCase {
     }
 
     func canonicalHeaders(_ fields: [(String, String)]) -> (block: String, signed: String) {
-        let headers = CanonicalHeaders(HTTPHeaders(fields))
+        let headers = CanonicalHeaders(fields.map { (name: $0.0, value: $0.1) })
         return (String(decoding: headers.block, as: UTF8.self), String(decoding: headers.signedHeaders, as: UTF8.self))
     }
 
@@ -91,7 +90,7 @@ final class SigV4CanonicalRequestTests: XCTestCase {
     }
 
     func testCanonicalRequestHashesTheBody() {
-        let request = HTTPRequest(method: "POST", host: "h", headers: HTTPHeaders([("Host", "h")]), body: Array("abc".utf8))
+        let request = SigningRequest(method: "POST", host: "h", headers: [("Host", "h")], body: Array("abc".utf8))
         XCTAssertEqual(String(decoding: CanonicalRequest(request).bytes, as: UTF8.self),
                        "POST\n/\n\nhost:h\n\nhost\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }

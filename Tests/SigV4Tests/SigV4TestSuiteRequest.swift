@@ -1,12 +1,11 @@
 import Foundation
-import HTTP
 @testable import SigV4
 
 /// One vector of the AWS SigV4 test suite: `NAME.req` parsed into an
-/// `HTTPRequest`, plus the expected `.creq`, `.sts` and `.authz` texts.
+/// `SigningRequest`, plus the expected `.creq`, `.sts` and `.authz` texts.
 struct SigV4TestVector {
     let name: String
-    let request: HTTPRequest
+    let request: SigningRequest
     let canonicalRequest: String
     let stringToSign: String
     let authorization: String
@@ -36,7 +35,7 @@ struct SigV4TestVector {
     /// target may hold a raw space (`get-space`) or raw UTF-8, the last line
     /// may lack its newline, and a line starting with whitespace continues the
     /// previous header (kept with its line break, for the signer to fold).
-    static func parseRequest(_ bytes: [UInt8]) throws -> HTTPRequest {
+    static func parseRequest(_ bytes: [UInt8]) throws -> SigningRequest {
         let text = String(decoding: bytes, as: UTF8.self)
         let head: Substring
         let body: Substring
@@ -65,12 +64,11 @@ struct SigV4TestVector {
                 fields.append((String(line[..<colon]), String(line[line.index(after: colon)...])))
             }
         }
-        let headers = HTTPHeaders(fields)
-        guard let host = headers["Host"] else { throw ParseError(description: "no Host header") }
-        return HTTPRequest(
+        guard let host = fields.first(where: { $0.0.lowercased() == "host" })?.1 else { throw ParseError(description: "no Host header") }
+        return SigningRequest(
             method: String(requestLine[..<firstSpace]), host: host,
             path: String(target[..<(questionMark ?? target.endIndex)]),
             query: questionMark.map { String(target[target.index(after: $0)...]) } ?? "",
-            headers: headers, body: Array(body.utf8))
+            headers: fields.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8))
     }
 }

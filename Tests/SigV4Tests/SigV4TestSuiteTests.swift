@@ -1,18 +1,19 @@
 import Foundation
-import HTTP
 @testable import SigV4
-import XCTest
+import Testing
 
-/// All 34 vectors of the AWS SigV4 test suite, checked stage by stage:
-/// canonical request, string to sign, and the Authorization header of `sign`.
-final class SigV4TestSuiteTests: XCTestCase {
+/// All 34 vectors of the AWS SigV4 test suite, each a case of its own checked
+/// stage by stage (canonical request, string to sign, Authorization header),
+/// so a failure names the vector.
+@Suite struct SigV4TestSuiteTests {
     static let requestDate = Date(timeIntervalSince1970: 1_440_938_160)  // 20150830T123600Z
 
-    func loadVectors() throws -> [SigV4TestVector] {
-        let root = try XCTUnwrap(Bundle.module.resourceURL).appendingPathComponent("Fixtures/sigv4-testsuite")
-        let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
-        let requests = enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "req" }
-        return try requests.map { try SigV4TestVector(folder: $0.deletingLastPathComponent()) }
+    static func vectors() throws -> [SigV4TestVector] {
+        guard let resources = Bundle.module.resourceURL else { throw SigV4TestVector.ParseError(description: "no resources") }
+        let root = resources.appendingPathComponent("Fixtures/sigv4-testsuite")
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return try files.filter { $0.pathExtension == "req" }
+            .map { try SigV4TestVector(folder: $0.deletingLastPathComponent()) }
             .sorted { $0.name < $1.name }
     }
 
@@ -23,36 +24,36 @@ final class SigV4TestSuiteTests: XCTestCase {
             region: "us-east-1", service: "service")
     }
 
-    func testSuiteHasAllThirtyFourVectors() throws {
-        XCTAssertEqual(try loadVectors().count, 34)
+    @Test func theSuiteHasAllThirtyFourVectors() throws {
+        #expect(try Self.vectors().count == 34)
     }
 
-    func testCanonicalRequestOfEveryVector() throws {
-        for vector in try loadVectors() {
-            let signer = signer(for: vector)
-            var request = vector.request
-            signer.addSignedHeaders(to: &request, timestamp: SigningTimestamp(Self.requestDate))
-            XCTAssertEqual(String(decoding: CanonicalRequest(request).bytes, as: UTF8.self), vector.canonicalRequest, vector.name)
-        }
+    @Test(arguments: try vectors())
+    func canonicalRequest(_ vector: SigV4TestVector) {
+        var request = vector.request
+        signer(for: vector).addSignedHeaders(to: &request, timestamp: SigningTimestamp(Self.requestDate))
+        #expect(String(decoding: CanonicalRequest(request).bytes, as: UTF8.self) == vector.canonicalRequest)
     }
 
-    func testStringToSignOfEveryVector() throws {
-        for vector in try loadVectors() {
-            let signer = signer(for: vector)
-            let timestamp = SigningTimestamp(Self.requestDate)
-            var request = vector.request
-            signer.addSignedHeaders(to: &request, timestamp: timestamp)
-            let stringToSign = signer.stringToSign(CanonicalRequest(request), timestamp: timestamp)
-            XCTAssertEqual(String(decoding: stringToSign, as: UTF8.self), vector.stringToSign, vector.name)
-        }
+    @Test(arguments: try vectors())
+    func stringToSign(_ vector: SigV4TestVector) {
+        let signer = signer(for: vector)
+        let timestamp = SigningTimestamp(Self.requestDate)
+        var request = vector.request
+        signer.addSignedHeaders(to: &request, timestamp: timestamp)
+        let stringToSign = signer.stringToSign(CanonicalRequest(request), timestamp: timestamp)
+        #expect(String(decoding: stringToSign, as: UTF8.self) == vector.stringToSign)
     }
 
-    func testAuthorizationHeaderOfEveryVector() throws {
-        for vector in try loadVectors() {
-            var request = vector.request
-            signer(for: vector).sign(&request, date: Self.requestDate)
-            XCTAssertEqual(request.headers["Authorization"], vector.authorization, vector.name)
-            XCTAssertEqual(request.headers.filter { $0.name == "Authorization" }.count, 1, vector.name)
-        }
+    @Test(arguments: try vectors())
+    func authorizationHeader(_ vector: SigV4TestVector) {
+        var request = vector.request
+        signer(for: vector).sign(&request, date: Self.requestDate)
+        #expect(request.header("Authorization") == vector.authorization)
+        #expect(request.headers.filter { $0.name == "Authorization" }.count == 1)
     }
+}
+
+extension SigV4TestVector: CustomTestStringConvertible {
+    var testDescription: String { name }
 }

@@ -9,7 +9,6 @@
 //
 // Usage: SigV4Benchmark [ITERATIONS] [ROUNDS]   prints one JSON line.
 import FoundationEssentials
-import HTTP
 import SigV4
 #if canImport(Glibc)
 import Glibc
@@ -29,9 +28,9 @@ let signer = SigV4Signer(
     credentials: Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                              sessionToken: String(repeating: "T", count: 800)),
     region: "us-east-1", service: "ec2")
-let template = HTTPRequest(
+let template = SigningRequest(
     method: "POST", host: "ec2.us-east-1.amazonaws.com",
-    headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]),
+    headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
     body: Array("Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-0123456789abcdef0".utf8))
 
 var first = template
@@ -46,7 +45,7 @@ for _ in 0..<rounds {
     for _ in 0..<iterations {
         var request = template
         signer.sign(&request, date: Date())  // the real clock, as the client signs
-        checksum &+= request.headers["Authorization"]?.utf8.count ?? 0
+        checksum &+= request.header("Authorization")?.utf8.count ?? 0
     }
     perSignature.append(Double(threadCPUNanoseconds() - start) / Double(iterations))
 }

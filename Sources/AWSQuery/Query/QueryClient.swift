@@ -82,7 +82,10 @@ public final class QueryClient {
             body: body)
         let signer = SigV4Signer(credentials: try credentials.credentials(deadline: deadline),
                                  region: endpoint.signingRegion, service: endpoint.signingName)
-        signer.sign(&request, date: clock.now)
+        var signing = SigningRequest(method: request.method, host: request.hostHeader, path: request.path, query: request.query,
+                                     headers: request.headers.fields, body: request.body)
+        signer.sign(&signing, date: clock.now)
+        request.headers = HTTPHeaders(signing.headers.map { ($0.name, $0.value) })
         request.headers.add("User-Agent", Self.userAgent)
 
         let response: HTTPResponse
