@@ -6,7 +6,10 @@
 #   make fuzz-regress    every seed and corpus file once through both targets (seconds)
 #
 # The package's modules are compiled once with the sanitizers by SwiftPM in
-# its own scratch path, then each target is linked against their objects.
+# its own scratch path, then each target is linked against their objects. The
+# targets use the modules' `package` declarations, so they are compiled under
+# the package name SwiftPM chose (the checkout's folder name), read from its
+# build manifest.
 
 FUZZ_SECONDS ?= 300
 FUZZ_JOBS ?= 1
@@ -33,6 +36,7 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_SCRATCH)/fuzz-%)
 $(FUZZ_SCRATCH)/fuzz-%: FORCE
 	swift build --scratch-path $(FUZZ_SCRATCH) -c $(FUZZ_CONFIG) --sanitize=fuzzer --sanitize=address --target Tagger
 	swiftc -sanitize=fuzzer,address -parse-as-library -O \
+		-package-name $$(grep -o -m1 '"-package-name","[^"]*"' $(FUZZ_SCRATCH)/$(FUZZ_CONFIG).yaml | cut -d'"' -f4) \
 		-I $(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/Modules -I Sources/CCrypto \
 		$(FUZZ_SOURCE_$*) $(foreach m,$(FUZZ_MODULES),$(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/$(m).build/*.o) \
 		-lcrypto -o $@ 2> >(grep -v "Cannot export local symbol" >&2)

@@ -6,16 +6,16 @@ import Primitives
 /// `HTTPTransport` over one libcurl easy handle, reused so the connection
 /// (and its TLS session) survives from call to call. TLS verification is
 /// always on; there is no switch to turn it off.
-public final class CurlTransport: HTTPTransport {
-    public struct Options: Sendable {
-        public var connectTimeout: Double
+package final class CurlTransport: HTTPTransport {
+    package struct Options: Sendable {
+        package var connectTimeout: Double
         /// Bodies above this are refused rather than buffered without bound.
-        public var maxResponseBytes: Int
-        public var caBundlePath: String?
+        package var maxResponseBytes: Int
+        package var caBundlePath: String?
         /// Proxy variables are ignored for the Lambda Runtime API, which is always local.
-        public var ignoreProxyEnvironment: Bool
+        package var ignoreProxyEnvironment: Bool
 
-        public init(connectTimeout: Double = 2, maxResponseBytes: Int = 16 << 20, caBundlePath: String? = nil,
+        package init(connectTimeout: Double = 2, maxResponseBytes: Int = 16 << 20, caBundlePath: String? = nil,
                     ignoreProxyEnvironment: Bool = false) {
             self.connectTimeout = connectTimeout
             self.maxResponseBytes = maxResponseBytes
@@ -30,7 +30,7 @@ public final class CurlTransport: HTTPTransport {
 
     private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
-    public init(options: Options = Options()) throws(TransportError) {
+    package init(options: Options = Options()) throws(TransportError) {
         guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
             throw TransportError(.other, "libcurl could not be initialised")
         }
@@ -43,7 +43,7 @@ public final class CurlTransport: HTTPTransport {
         errorBuffer.deallocate()
     }
 
-    public func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
+    package func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
         let collector = ResponseCollector(limit: options.maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }

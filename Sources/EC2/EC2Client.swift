@@ -3,13 +3,13 @@ import FoundationEssentials
 import XML
 
 /// One EC2 instance as DescribeInstances reports it: only what tagging needs.
-public struct Instance: Sendable, Equatable {
-    public var instanceId: String
+package struct Instance: Sendable, Equatable {
+    package var instanceId: String
     /// `pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`.
-    public var state: String
-    public var tags: [String: String]
+    package var state: String
+    package var tags: [String: String]
 
-    public init(instanceId: String, state: String, tags: [String: String]) {
+    package init(instanceId: String, state: String, tags: [String: String]) {
         self.instanceId = instanceId
         self.state = state
         self.tags = tags
@@ -17,20 +17,20 @@ public struct Instance: Sendable, Equatable {
 }
 
 /// A DescribeInstances filter: `Filter.N.Name` and its values.
-public struct Filter: Sendable, Equatable {
-    public var name: String
-    public var values: [String]
-    public init(name: String, values: [String]) { self.name = name; self.values = values }
+package struct Filter: Sendable, Equatable {
+    package var name: String
+    package var values: [String]
+    package init(name: String, values: [String]) { self.name = name; self.values = values }
 }
 
-public struct Tag: Sendable, Equatable, Hashable {
-    public var key: String
-    public var value: String
-    public init(key: String, value: String) { self.key = key; self.value = value }
+package struct Tag: Sendable, Equatable, Hashable {
+    package var key: String
+    package var value: String
+    package init(key: String, value: String) { self.key = key; self.value = value }
 }
 
 /// What the tagger needs of EC2; `EC2Client` is the real one.
-public protocol EC2API: AnyObject {
+package protocol EC2API: AnyObject {
     func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance]
     func describeInstances(filters: [Filter], pageSize: Int, deadline: Date, page: ([Instance]) throws(AWSError) -> Void) throws(AWSError)
     func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError)
@@ -38,15 +38,15 @@ public protocol EC2API: AnyObject {
 }
 
 /// EC2's Query API, version 2016-11-15.
-public final class EC2Client: EC2API {
-    public static let apiVersion = "2016-11-15"
+package final class EC2Client: EC2API {
+    package static let apiVersion = "2016-11-15"
     private let client: QueryClient
 
-    public init(client: QueryClient) { self.client = client }
+    package init(client: QueryClient) { self.client = client }
 
     /// Describes exactly `ids`, in one call (DescribeInstances takes up to 1,000 ids
     /// without pagination when `MaxResults` is absent).
-    public func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
+    package func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
         guard !ids.isEmpty else { return [] }
         var parameters: [(String, String)] = []
         for (index, id) in ids.enumerated() { parameters.append(("InstanceId.\(index + 1)", id)) }
@@ -55,7 +55,7 @@ public final class EC2Client: EC2API {
     }
 
     /// Describes every instance matching `filters`, one page at a time, following `NextToken`.
-    public func describeInstances(filters: [Filter], pageSize: Int, deadline: Date,
+    package func describeInstances(filters: [Filter], pageSize: Int, deadline: Date,
                                   page: ([Instance]) throws(AWSError) -> Void) throws(AWSError) {
         var base: [(String, String)] = [("MaxResults", String(min(1000, max(5, pageSize))))]
         for (index, filter) in filters.enumerated() {
@@ -80,7 +80,7 @@ public final class EC2Client: EC2API {
 
     /// Writes `tags` on every resource. With `dryRun`, EC2 answers `DryRunOperation`
     /// when the call would have succeeded: that is success here.
-    public func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool = false, deadline: Date) throws(AWSError) {
+    package func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool = false, deadline: Date) throws(AWSError) {
         try changeTags(action: "CreateTags", resourceIds: resourceIds, tags: tags, dryRun: dryRun, deadline: deadline)
     }
 
@@ -88,7 +88,7 @@ public final class EC2Client: EC2API {
     /// given value (EC2 deletes a tag named with a value only if the value
     /// matches), so a value another writer has just corrected is left alone.
     /// Never called without tags: EC2 would delete every tag of the resources.
-    public func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool = false, deadline: Date) throws(AWSError) {
+    package func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool = false, deadline: Date) throws(AWSError) {
         try changeTags(action: "DeleteTags", resourceIds: resourceIds, tags: tags, dryRun: dryRun, deadline: deadline)
     }
 

@@ -2,58 +2,58 @@ import FoundationEssentials
 
 /// Header fields in the order they were added. Names compare case-insensitively;
 /// repeated names are kept (the SigV4 suite has requests with duplicate headers).
-public struct HTTPHeaders: Sendable, Equatable, Sequence {
-    public private(set) var fields: [(name: String, value: String)] = []
+package struct HTTPHeaders: Sendable, Equatable, Sequence {
+    package private(set) var fields: [(name: String, value: String)] = []
 
-    public init(_ fields: [(String, String)] = []) {
+    package init(_ fields: [(String, String)] = []) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
 
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
     }
 
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         fields.makeIterator()
     }
 
     /// The first value of `name`, case-insensitively.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         let lower = name.lowercased()
         return fields.first { $0.name.lowercased() == lower }?.value
     }
 
-    public mutating func add(_ name: String, _ value: String) {
+    package mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))
     }
 
     /// Replaces every field named `name` with one field.
-    public mutating func set(_ name: String, _ value: String) {
+    package mutating func set(_ name: String, _ value: String) {
         remove(name)
         add(name, value)
     }
 
-    public mutating func remove(_ name: String) {
+    package mutating func remove(_ name: String) {
         let lower = name.lowercased()
         fields.removeAll { $0.name.lowercased() == lower }
     }
 }
 
 /// One HTTP request as it goes on the wire.
-public struct HTTPRequest: Sendable, Equatable {
-    public var method: String
-    public var scheme: String
-    public var host: String
+package struct HTTPRequest: Sendable, Equatable {
+    package var method: String
+    package var scheme: String
+    package var host: String
     /// nil for the scheme's default port.
-    public var port: Int?
+    package var port: Int?
     /// The request target's path exactly as sent (already percent-encoded).
-    public var path: String
+    package var path: String
     /// The raw query string without `?`, exactly as sent; empty for none.
-    public var query: String
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+    package var query: String
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
 
-    public init(
+    package init(
         method: String, scheme: String = "https", host: String, port: Int? = nil,
         path: String = "/", query: String = "", headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
     ) {
@@ -68,24 +68,24 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     /// `host` or `host:port`: the value of the Host header, which keeps a non-default port.
-    public var hostHeader: String {
+    package var hostHeader: String {
         guard let port, port != Self.defaultPort(scheme) else { return host }
         return "\(host):\(port)"
     }
 
-    public var url: String {
+    package var url: String {
         "\(scheme)://\(hostHeader)\(path)" + (query.isEmpty ? "" : "?\(query)")
     }
 
     static func defaultPort(_ scheme: String) -> Int { scheme == "http" ? 80 : 443 }
 }
 
-public struct HTTPResponse: Sendable, Equatable {
-    public var status: Int
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+package struct HTTPResponse: Sendable, Equatable {
+    package var status: Int
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    package init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -2,11 +2,11 @@ import AWSQuery
 import FoundationEssentials
 import XML
 
-public struct Role: Sendable, Equatable {
-    public var roleName: String
-    public var roleId: String
-    public var arn: String
-    public init(roleName: String, roleId: String, arn: String) {
+package struct Role: Sendable, Equatable {
+    package var roleName: String
+    package var roleId: String
+    package var arn: String
+    package init(roleName: String, roleId: String, arn: String) {
         self.roleName = roleName
         self.roleId = roleId
         self.arn = arn
@@ -14,18 +14,18 @@ public struct Role: Sendable, Equatable {
 }
 
 /// What the tagger needs of IAM; `IAMClient` is the real one.
-public protocol IAMAPI: AnyObject {
+package protocol IAMAPI: AnyObject {
     func getRole(name: String, deadline: Date) throws(AWSError) -> Role
 }
 
 /// IAM's Query API, version 2010-05-08.
-public final class IAMClient: IAMAPI {
-    public static let apiVersion = "2010-05-08"
+package final class IAMClient: IAMAPI {
+    package static let apiVersion = "2010-05-08"
     private let client: QueryClient
 
-    public init(client: QueryClient) { self.client = client }
+    package init(client: QueryClient) { self.client = client }
 
-    public func getRole(name: String, deadline: Date) throws(AWSError) -> Role {
+    package func getRole(name: String, deadline: Date) throws(AWSError) -> Role {
         let root = try client.send(action: "GetRole", parameters: [("RoleName", name)], deadline: deadline)
         guard let role = root.firstDescendant("Role"),
               let roleId = role.child("RoleId")?.text, !roleId.isEmpty,

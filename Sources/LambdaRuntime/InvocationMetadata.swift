@@ -3,17 +3,17 @@ import HTTP
 import Primitives
 
 /// What Lambda says about one invocation in the headers of `/invocation/next`.
-public struct InvocationMetadata: Sendable, Equatable {
+package struct InvocationMetadata: Sendable, Equatable {
     /// `Lambda-Runtime-Aws-Request-Id`, e.g. `8476a536-e9f4-11e8-9739-2dfe598c3fcd`.
-    public var requestId: String
+    package var requestId: String
     /// `Lambda-Runtime-Deadline-Ms`: when Lambda stops the function, in Unix milliseconds.
-    public var deadlineMs: Int64
+    package var deadlineMs: Int64
     /// `Lambda-Runtime-Invoked-Function-Arn`: the function, version or alias invoked.
-    public var invokedFunctionArn: String?
+    package var invokedFunctionArn: String?
     /// `Lambda-Runtime-Trace-Id`: the X-Ray tracing header.
-    public var traceId: String?
+    package var traceId: String?
 
-    public init(requestId: String, deadlineMs: Int64, invokedFunctionArn: String? = nil, traceId: String? = nil) {
+    package init(requestId: String, deadlineMs: Int64, invokedFunctionArn: String? = nil, traceId: String? = nil) {
         self.requestId = requestId
         self.deadlineMs = deadlineMs
         self.invokedFunctionArn = invokedFunctionArn
@@ -21,12 +21,12 @@ public struct InvocationMetadata: Sendable, Equatable {
     }
 
     /// The deadline as a wall-clock instant, the form the AWS clients take.
-    public var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
+    package var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
     /// Reads and validates the headers of a `/invocation/next` response.
     /// - Throws: `missingRequestId` or `invalidRequestId`; `missingDeadline` or `invalidDeadline`
     ///   (with `requestId` set, so the invocation can still be answered).
-    public init(headers: HTTPHeaders) throws(RuntimeError) {
+    package init(headers: HTTPHeaders) throws(RuntimeError) {
         guard let requestId = headers["Lambda-Runtime-Aws-Request-Id"], !requestId.isEmpty else {
             throw RuntimeError(.missingRequestId, "the next invocation has no Lambda-Runtime-Aws-Request-Id header")
         }

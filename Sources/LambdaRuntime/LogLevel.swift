@@ -1,9 +1,9 @@
 /// The levels of `AWS_LAMBDA_LOG_LEVEL`, least to most severe.
-public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
+package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     case trace, debug, info, warn, error, fatal
 
     /// The name Lambda uses, in the `level` field and the environment variable.
-    public var name: String {
+    package var name: String {
         switch self {
         case .trace: "TRACE"
         case .debug: "DEBUG"
@@ -15,20 +15,20 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     }
 
     /// Case-insensitive, as the Lambda console and CLI accept either.
-    public init?(name: String) {
+    package init?(name: String) {
         guard let level = Self.allCases.first(where: { $0.name == name.uppercased() }) else { return nil }
         self = level
     }
 
-    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// `AWS_LAMBDA_LOG_FORMAT`: plain text lines or one JSON object per line.
-public enum LogFormat: String, Sendable, CaseIterable {
+package enum LogFormat: String, Sendable, CaseIterable {
     case text = "Text"
     case json = "JSON"
 
-    public init?(name: String) {
+    package init?(name: String) {
         guard let format = Self.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else { return nil }
         self = format
     }

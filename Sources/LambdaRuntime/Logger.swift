@@ -12,16 +12,16 @@ import Glibc
 ///
 /// Only messages and explicit string fields are logged: there is deliberately
 /// no way to log a request, its headers or credentials.
-public final class Logger {
-    public let level: LogLevel
-    public let format: LogFormat
+package final class Logger {
+    package let level: LogLevel
+    package let format: LogFormat
     /// The invocation being handled, if any; set by `RuntimeLoop`.
-    public var requestId: String?
+    package var requestId: String?
     private let clock: WallClock
     private let sink: (String) -> Void
 
     /// - Parameter sink: receives each finished line, without its newline.
-    public init(level: LogLevel = .info, format: LogFormat = .text, clock: WallClock = SystemClock(),
+    package init(level: LogLevel = .info, format: LogFormat = .text, clock: WallClock = SystemClock(),
                 sink: @escaping (String) -> Void = Logger.writeToStandardError) {
         self.level = level
         self.format = format
@@ -31,7 +31,7 @@ public final class Logger {
 
     /// Reads `AWS_LAMBDA_LOG_FORMAT` (`Text` or `JSON`, default Text) and
     /// `AWS_LAMBDA_LOG_LEVEL` (TRACE … FATAL, default INFO).
-    public convenience init(environment: [String: String], clock: WallClock = SystemClock(),
+    package convenience init(environment: [String: String], clock: WallClock = SystemClock(),
                             sink: @escaping (String) -> Void = Logger.writeToStandardError) throws(ConfigurationError) {
         var format = LogFormat.text
         if let name = environment["AWS_LAMBDA_LOG_FORMAT"], !name.isEmpty {
@@ -51,12 +51,12 @@ public final class Logger {
         self.init(level: level, format: format, clock: clock, sink: sink)
     }
 
-    public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
+    package func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
 
     /// Writes one record if `level` is enabled; `message` is only built then.
     /// `fields` are extra string fields (JSON keys, or `key=value` in text);
     /// ones named like the standard fields are dropped so no key repeats.
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String, fields: [(String, String)] = []) {
+    package func log(_ level: LogLevel, _ message: @autoclosure () -> String, fields: [(String, String)] = []) {
         guard isEnabled(level) else { return }
         let timestamp = LogTimestamp.format(clock.now)
         switch format {
@@ -65,12 +65,12 @@ public final class Logger {
         }
     }
 
-    public func trace(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.trace, message(), fields: fields) }
-    public func debug(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.debug, message(), fields: fields) }
-    public func info(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.info, message(), fields: fields) }
-    public func warn(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.warn, message(), fields: fields) }
-    public func error(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.error, message(), fields: fields) }
-    public func fatal(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.fatal, message(), fields: fields) }
+    package func trace(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.trace, message(), fields: fields) }
+    package func debug(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.debug, message(), fields: fields) }
+    package func info(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.info, message(), fields: fields) }
+    package func warn(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.warn, message(), fields: fields) }
+    package func error(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.error, message(), fields: fields) }
+    package func fatal(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.fatal, message(), fields: fields) }
 
     private static let standardFields: Set<String> = ["timestamp", "level", "message", "requestId"]
 
@@ -108,7 +108,7 @@ public final class Logger {
 
     /// Writes `line` and a newline to stderr with one `write`, so lines from
     /// different writers never interleave mid-line.
-    public static func writeToStandardError(_ line: String) {
+    package static func writeToStandardError(_ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(0x0A)
         var offset = 0

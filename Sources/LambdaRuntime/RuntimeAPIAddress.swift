@@ -3,14 +3,14 @@ import Primitives
 
 /// The `host:port` of the Runtime API, from `AWS_LAMBDA_RUNTIME_API`
 /// (`127.0.0.1:9001` on Lambda). Validated because it becomes a URL.
-public struct RuntimeAPIAddress: Sendable, Equatable, CustomStringConvertible {
-    public static let environmentVariable = "AWS_LAMBDA_RUNTIME_API"
+package struct RuntimeAPIAddress: Sendable, Equatable, CustomStringConvertible {
+    package static let environmentVariable = "AWS_LAMBDA_RUNTIME_API"
 
     /// A host name, an IPv4 address, or an IPv6 address in brackets.
-    public let host: String
-    public let port: Int
+    package let host: String
+    package let port: Int
 
-    public init(_ text: String) throws(ConfigurationError) {
+    package init(_ text: String) throws(ConfigurationError) {
         func invalid(_ why: String) -> ConfigurationError {
             ConfigurationError(setting: Self.environmentVariable, problem: "'\(text.prefix(64))' \(why)")
         }
@@ -28,10 +28,10 @@ public struct RuntimeAPIAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Reads `AWS_LAMBDA_RUNTIME_API`; nil when it is not set (not running under Lambda).
-    public init?(environment: [String: String]) throws(ConfigurationError) {
+    package init?(environment: [String: String]) throws(ConfigurationError) {
         guard let text = environment[Self.environmentVariable] else { return nil }
         try self.init(text)
     }
 
-    public var description: String { "\(host):\(port)" }
+    package var description: String { "\(host):\(port)" }
 }

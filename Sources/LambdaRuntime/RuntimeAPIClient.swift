@@ -2,11 +2,11 @@ import HTTP
 import Primitives
 
 /// One event to handle: its metadata and the raw payload.
-public struct Invocation: Sendable, Equatable {
-    public var metadata: InvocationMetadata
-    public var payload: [UInt8]
+package struct Invocation: Sendable, Equatable {
+    package var metadata: InvocationMetadata
+    package var payload: [UInt8]
 
-    public init(metadata: InvocationMetadata, payload: [UInt8]) {
+    package init(metadata: InvocationMetadata, payload: [UInt8]) {
         self.metadata = metadata
         self.payload = payload
     }
@@ -15,14 +15,14 @@ public struct Invocation: Sendable, Equatable {
 /// Talks to the Lambda Runtime API over an `HTTPTransport` (libcurl in the
 /// function, a canned fake in tests). It never logs: payloads and responses
 /// are the caller's data.
-public final class RuntimeAPIClient {
-    public let address: RuntimeAPIAddress
+package final class RuntimeAPIClient {
+    package let address: RuntimeAPIAddress
     private let transport: HTTPTransport
     private let postTimeout: Double
 
     /// - Parameter postTimeout: bound on posting a result, in seconds. `/next`
     ///   has none: Lambda freezes the process while it waits for an event.
-    public init(address: RuntimeAPIAddress, transport: HTTPTransport, postTimeout: Double = 10) {
+    package init(address: RuntimeAPIAddress, transport: HTTPTransport, postTimeout: Double = 10) {
         self.address = address
         self.transport = transport
         self.postTimeout = postTimeout
@@ -31,7 +31,7 @@ public final class RuntimeAPIClient {
     /// Waits for the next event.
     /// - Throws: a transport or status failure, or the header errors of
     ///   `InvocationMetadata.init(headers:)`.
-    public func nextInvocation() throws(RuntimeError) -> Invocation {
+    package func nextInvocation() throws(RuntimeError) -> Invocation {
         let response = try send(.next, timeout: nil)
         guard response.status == 200 else {
             throw RuntimeError(response.status == 500 ? .containerError : .unexpectedStatus,
@@ -40,15 +40,15 @@ public final class RuntimeAPIClient {
         return Invocation(metadata: try InvocationMetadata(headers: response.headers), payload: response.body)
     }
 
-    public func sendResponse(_ body: [UInt8], requestId: String) throws(RuntimeError) {
+    package func sendResponse(_ body: [UInt8], requestId: String) throws(RuntimeError) {
         try post(.response(requestId: requestId, body: body), what: "the response", requestId: requestId)
     }
 
-    public func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
+    package func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
         try post(.error(requestId: requestId, report), what: "the error", requestId: requestId)
     }
 
-    public func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
+    package func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
         try post(.initError(report), what: "the init error", requestId: nil)
     }
 

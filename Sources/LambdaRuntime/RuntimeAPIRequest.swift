@@ -4,7 +4,7 @@ import Primitives
 /// The four calls a runtime makes to the Lambda Runtime API (version
 /// 2018-06-01, "Using the Lambda runtime API for custom runtimes"), as values.
 /// `httpRequest(to:)` is a pure function so each call's wire form is testable alone.
-public enum RuntimeAPIRequest: Sendable, Equatable {
+package enum RuntimeAPIRequest: Sendable, Equatable {
     /// `GET /runtime/invocation/next`: blocks until there is an event.
     case next
     /// `POST /runtime/invocation/{id}/response` with the function's result.
@@ -17,7 +17,7 @@ public enum RuntimeAPIRequest: Sendable, Equatable {
     static let pathPrefix = "/2018-06-01/runtime"
     static let errorTypeHeader = "Lambda-Runtime-Function-Error-Type"
 
-    public func httpRequest(to address: RuntimeAPIAddress) -> HTTPRequest {
+    package func httpRequest(to address: RuntimeAPIAddress) -> HTTPRequest {
         var request = HTTPRequest(method: "POST", scheme: "http", host: address.host, port: address.port)
         switch self {
         case .next:

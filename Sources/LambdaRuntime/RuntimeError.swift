@@ -1,7 +1,7 @@
 /// Why talking to the Runtime API failed. One error type for the layer, with
 /// a code to switch on; `requestId` names the invocation when one is known.
-public struct RuntimeError: Error, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+package struct RuntimeError: Error, Equatable, CustomStringConvertible {
+    package enum Code: String, Sendable {
         case missingRequestId
         case invalidRequestId
         case missingDeadline
@@ -14,17 +14,17 @@ public struct RuntimeError: Error, Equatable, CustomStringConvertible {
         case transportFailed
     }
 
-    public var code: Code
-    public var message: String
-    public var requestId: String?
+    package var code: Code
+    package var message: String
+    package var requestId: String?
 
-    public init(_ code: Code, _ message: String, requestId: String? = nil) {
+    package init(_ code: Code, _ message: String, requestId: String? = nil) {
         self.code = code
         self.message = message
         self.requestId = requestId
     }
 
-    public var description: String {
+    package var description: String {
         "\(code.rawValue): \(message)" + (requestId.map { " (invocation \($0))" } ?? "")
     }
 }

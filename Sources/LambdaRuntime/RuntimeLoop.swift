@@ -7,14 +7,14 @@ import Glibc
 
 /// The function's code for one event: returns the response body, or throws
 /// (a `FunctionError` for an explicit errorType, anything else is `Unhandled`).
-public typealias InvocationHandler = (InvocationMetadata, [UInt8]) throws -> [UInt8]
+package typealias InvocationHandler = (InvocationMetadata, [UInt8]) throws -> [UInt8]
 
 /// The custom-runtime loop: next event, handle, post the response or the
 /// error, forever. Synchronous on purpose: one invocation at a time is all a
 /// Lambda sandbox gives, and no concurrency runtime needs starting.
-public final class RuntimeLoop {
+package final class RuntimeLoop {
     /// The errorType posted when Lambda's headers make an event unusable.
-    public static let invalidInvocationType = "Runtime.InvalidInvocation"
+    package static let invalidInvocationType = "Runtime.InvalidInvocation"
 
     private let client: RuntimeAPIClient
     private let logger: Logger
@@ -25,7 +25,7 @@ public final class RuntimeLoop {
     /// - Parameters:
     ///   - nextAttempts: how many times in a row `/next` may fail before `run` gives up.
     ///   - retryDelay: the wait after the first failed `/next`, doubled after each further one.
-    public init(client: RuntimeAPIClient, logger: Logger, clock: WallClock = SystemClock(),
+    package init(client: RuntimeAPIClient, logger: Logger, clock: WallClock = SystemClock(),
                 nextAttempts: Int = 4, retryDelay: Double = 0.05) {
         self.client = client
         self.logger = logger
@@ -39,7 +39,7 @@ public final class RuntimeLoop {
     /// - Throws: when `/next` failed `nextAttempts` times in a row or the
     ///   Runtime API reported a container error. The caller then exits
     ///   non-zero and Lambda starts a fresh process.
-    public func run(handler: InvocationHandler) throws(RuntimeError) -> Never {
+    package func run(handler: InvocationHandler) throws(RuntimeError) -> Never {
         while true {
             try handleNextInvocation(handler: handler)
         }
@@ -48,7 +48,7 @@ public final class RuntimeLoop {
     /// Tells Lambda the function could not start (bad configuration, no
     /// credentials) and logs it. The caller exits non-zero afterwards, whether
     /// or not the report got through.
-    public func reportInitError(type: String, message: String) throws(RuntimeError) {
+    package func reportInitError(type: String, message: String) throws(RuntimeError) {
         logger.fatal("init failed: \(type): \(message)", fields: [("errorType", type)])
         try client.sendInitError(ErrorReport(errorType: type, errorMessage: message))
     }

@@ -1,16 +1,16 @@
 /// Writes JSON string literals by hand: the function's JSON (error bodies, log
 /// lines, results) is a few fixed shapes, and an encoder costs start-up time.
-public enum JSONText {
+package enum JSONText {
     /// `text` as a quoted JSON string (RFC 8259 §7): quote, backslash and
     /// control characters escaped, everything else kept as UTF-8.
-    public static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var output = "\""
         appendEscaped(text, to: &output)
         output += "\""
         return output
     }
 
-    public static func appendEscaped(_ text: String, to output: inout String) {
+    package static func appendEscaped(_ text: String, to output: inout String) {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -2,9 +2,9 @@
 /// "chrono-Compatible Low-Level Date Algorithms" (`civil_from_days`,
 /// `days_from_civil`). Hand-written timestamps (SigV4, logs, STS expirations)
 /// need only this, and a calendar or formatter would cost start-up time.
-public enum UTCCalendar {
+package enum UTCCalendar {
     /// The date of day `daysSinceEpoch` (0 is 1970-01-01; negative days are before it).
-    public static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = daysSinceEpoch + 719_468
         let era = floorDivide(shifted, 146_097).quotient
         let dayOfEra = shifted - era * 146_097
@@ -17,7 +17,7 @@ public enum UTCCalendar {
     }
 
     /// Days from 1970-01-01 to `year-month-day`.
-    public static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = floorDivide(shiftedYear, 400).quotient
         let yearOfEra = shiftedYear - era * 400
@@ -27,7 +27,7 @@ public enum UTCCalendar {
     }
 
     /// Division rounding toward minus infinity, with a remainder that is never negative.
-    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+    package static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = ((value % divisor) + divisor) % divisor
         return ((value - remainder) / divisor, remainder)
     }

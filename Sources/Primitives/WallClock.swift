@@ -5,17 +5,17 @@ import Glibc
 
 /// Wall-clock time and waiting, injected so signing and retries are testable
 /// without sleeping. Deadlines are wall-clock instants, as Lambda gives them.
-public protocol WallClock: AnyObject {
+package protocol WallClock: AnyObject {
     var now: Date { get }
     func sleep(seconds: Double)
 }
 
-public final class SystemClock: WallClock {
-    public init() {}
+package final class SystemClock: WallClock {
+    package init() {}
 
-    public var now: Date { Date() }
+    package var now: Date { Date() }
 
-    public func sleep(seconds: Double) {
+    package func sleep(seconds: Double) {
         guard seconds > 0 else { return }
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
         var remaining = timespec()

@@ -1,6 +1,6 @@
 extension StringProtocol {
     /// Drops leading and trailing spaces, tabs, CR and LF (FoundationEssentials has no CharacterSet trimming).
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])

@@ -7,8 +7,8 @@ import XML
 /// Credentials of a role in another account, assumed through STS and reused
 /// until `refreshMargin` before they expire, so one warm container assumes
 /// each member role about once per credential lifetime.
-public final class AssumedRoleCredentialsProvider: CredentialsProvider {
-    public let roleArn: String
+package final class AssumedRoleCredentialsProvider: CredentialsProvider {
+    package let roleArn: String
     private let sts: STSAPI
     private let sessionName: String
     private let externalId: String?
@@ -17,7 +17,7 @@ public final class AssumedRoleCredentialsProvider: CredentialsProvider {
     private let clock: WallClock
     private var cached: Credentials?
 
-    public init(sts: STSAPI, roleArn: String, sessionName: String, externalId: String? = nil,
+    package init(sts: STSAPI, roleArn: String, sessionName: String, externalId: String? = nil,
                 durationSeconds: Int = 900, refreshMargin: Double = 120, clock: WallClock) {
         self.sts = sts
         self.roleArn = roleArn
@@ -28,7 +28,7 @@ public final class AssumedRoleCredentialsProvider: CredentialsProvider {
         self.clock = clock
     }
 
-    public func credentials(deadline: Date) throws(AWSError) -> Credentials {
+    package func credentials(deadline: Date) throws(AWSError) -> Credentials {
         if let cached, let expiration = cached.expiration, clock.now.addingTimeInterval(refreshMargin) < expiration {
             return cached
         }

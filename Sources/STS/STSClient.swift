@@ -5,21 +5,21 @@ import SigV4
 import XML
 
 /// What cross-account tagging needs of STS; `STSClient` is the real one.
-public protocol STSAPI: AnyObject {
+package protocol STSAPI: AnyObject {
     func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int,
                     deadline: Date) throws(AWSError) -> Credentials
 }
 
 /// STS's Query API, version 2011-06-15, at a regional endpoint.
-public final class STSClient: STSAPI {
-    public static let apiVersion = "2011-06-15"
+package final class STSClient: STSAPI {
+    package static let apiVersion = "2011-06-15"
     private let client: QueryClient
 
-    public init(client: QueryClient) { self.client = client }
+    package init(client: QueryClient) { self.client = client }
 
     /// Temporary credentials of `roleArn`. The response holds a secret: it is
     /// read into `Credentials` (whose description redacts it) and nothing else.
-    public func assumeRole(roleArn: String, sessionName: String, externalId: String? = nil, durationSeconds: Int = 900,
+    package func assumeRole(roleArn: String, sessionName: String, externalId: String? = nil, durationSeconds: Int = 900,
                            deadline: Date) throws(AWSError) -> Credentials {
         var parameters = [("RoleArn", roleArn), ("RoleSessionName", sessionName), ("DurationSeconds", String(durationSeconds))]
         if let externalId { parameters.append(("ExternalId", externalId)) }

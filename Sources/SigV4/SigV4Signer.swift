@@ -3,14 +3,14 @@ import FoundationEssentials
 /// AWS Signature Version 4 for one credential scope (region + service), in
 /// the steps of AWS's "Create a signed AWS API request": canonical request,
 /// its hash, string to sign, signing key and signature, Authorization header.
-public struct SigV4Signer: Sendable {
-    public let credentials: Credentials
-    public let region: String
-    public let service: String
+package struct SigV4Signer: Sendable {
+    package let credentials: Credentials
+    package let region: String
+    package let service: String
 
     static let algorithm = "AWS4-HMAC-SHA256"
 
-    public init(credentials: Credentials, region: String, service: String) {
+    package init(credentials: Credentials, region: String, service: String) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -23,7 +23,7 @@ public struct SigV4Signer: Sendable {
     /// when absent), except `User-Agent`, `Expect`,
     /// `Transfer-Encoding` and `X-Amzn-Trace-Id`. A previous `Authorization`
     /// header is replaced, never signed.
-    public func sign(_ request: inout SigningRequest, date: Date) {
+    package func sign(_ request: inout SigningRequest, date: Date) {
         let timestamp = SigningTimestamp(date)
         addSignedHeaders(to: &request, timestamp: timestamp)
         let canonicalRequest = CanonicalRequest(request)

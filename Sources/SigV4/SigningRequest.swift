@@ -1,19 +1,19 @@
 /// The parts of an HTTP request a SigV4 signature covers, exactly as they go
 /// on the wire. The signer needs nothing else, so it depends on no HTTP type
 /// and no transport; callers copy their request in and the signed headers out.
-public struct SigningRequest: Sendable {
-    public var method: String
+package struct SigningRequest: Sendable {
+    package var method: String
     /// The Host header's value: the host, with the port when it is not the scheme's default.
-    public var host: String
+    package var host: String
     /// The request target's path exactly as sent (already percent-encoded).
-    public var path: String
+    package var path: String
     /// The raw query string without `?`, exactly as sent; empty for none.
-    public var query: String
+    package var query: String
     /// Header fields in the order they are sent; a repeated name is kept.
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
 
-    public init(method: String, host: String, path: String = "/", query: String = "",
+    package init(method: String, host: String, path: String = "/", query: String = "",
                 headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method
         self.host = host
@@ -24,7 +24,7 @@ public struct SigningRequest: Sendable {
     }
 
     /// The first value of header `name`, compared ASCII case-insensitively.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { Self.sameName($0.name, name) }?.value
     }
 

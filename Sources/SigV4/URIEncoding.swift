@@ -1,6 +1,6 @@
 /// SigV4's URI encoding (the "UriEncode" of the spec): every byte except
 /// `A-Z a-z 0-9 - . _ ~` becomes `%XX` with upper-case hex, so space is `%20`.
-public enum URIEncoding {
+package enum URIEncoding {
     private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
     static func isUnreserved(_ byte: UInt8) -> Bool {
@@ -14,7 +14,7 @@ public enum URIEncoding {
         }
     }
 
-    public static func append<Bytes: Sequence<UInt8>>(encoding bytes: Bytes, to output: inout [UInt8]) {
+    package static func append<Bytes: Sequence<UInt8>>(encoding bytes: Bytes, to output: inout [UInt8]) {
         for byte in bytes {
             if isUnreserved(byte) {
                 output.append(byte)

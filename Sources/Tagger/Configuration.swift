@@ -4,30 +4,30 @@ import Primitives
 
 /// The tagger's settings, read once from the environment (Lambda convention)
 /// and validated up front so a bad value fails the init, not an invocation.
-public struct TaggerConfiguration: Sendable, Equatable {
+package struct TaggerConfiguration: Sendable, Equatable {
     /// The users' role (`ROLE_NAME`); nil when only `ROLE_ID` is given.
-    public var roleName: String?
+    package var roleName: String?
     /// `ROLE_ID`: when set, GetRole is never called.
-    public var roleId: String?
+    package var roleId: String?
     /// `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`, `LAUNCHED_BY_TAG_KEY`.
-    public var tagKeys: TagKeys
+    package var tagKeys: TagKeys
     /// Empty: every launcher is trusted.
-    public var trustedLaunchers: [ARNPattern]
+    package var trustedLaunchers: [ARNPattern]
     /// `AWS_REGION`: the region of a record without `awsRegion`, of the STS
     /// endpoint in central mode, and whose partition every ARN is built in.
-    public var region: String
+    package var region: String
     /// `RECONCILE_REGIONS`: the regions a sweep covers (default: `region`), all in `region`'s partition.
-    public var reconcileRegions: [String]
+    package var reconcileRegions: [String]
     /// `ALLOWED_ACCOUNTS`: events of other accounts are ignored; in central
     /// mode also the accounts a sweep covers. Empty: no limit.
-    public var allowedAccounts: [String]
+    package var allowedAccounts: [String]
     /// Set by `TAGGER_MEMBER_ROLE`: act in each event's account through its member role.
-    public var central: CentralMode?
+    package var central: CentralMode?
 
     /// The partition of `region`: the one of every ARN the tagger builds.
-    public var partition: Partition { Partition(region: region) }
+    package var partition: Partition { Partition(region: region) }
 
-    public init(roleName: String?, roleId: String? = nil, tagKeys: TagKeys = .defaults, trustedLaunchers: [ARNPattern] = [], region: String,
+    package init(roleName: String?, roleId: String? = nil, tagKeys: TagKeys = .defaults, trustedLaunchers: [ARNPattern] = [], region: String,
                 reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil) {
         self.roleName = roleName
         self.roleId = roleId
@@ -44,7 +44,7 @@ public struct TaggerConfiguration: Sendable, Equatable {
     /// `RECONCILE_REGIONS`, `ALLOWED_ACCOUNTS` and central mode's `TAGGER_MEMBER_ROLE`,
     /// `TAGGER_EXTERNAL_ID` and `AWS_LAMBDA_FUNCTION_NAME`.
     /// - Throws: the first invalid setting, named, with what is wrong in one line.
-    public init(environment: [String: String]) throws(ConfigurationError) {
+    package init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             return text

@@ -3,8 +3,8 @@ import Primitives
 
 /// Why an invocation failed, with the `errorType` Lambda reports and a
 /// one-line message that never holds credentials.
-public struct TaggerError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct TaggerError: Error, Equatable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// The input cannot be handled: exit code 2 locally.
         case invalidEvent
         /// A setting is missing or wrong: exit code 2 locally.
@@ -13,30 +13,30 @@ public struct TaggerError: Error, Equatable, CustomStringConvertible {
         case aws
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// `InvalidEvent`, `Configuration`, or the AWS error code (`AccessDenied`, `DeadlineExceeded`, …).
-    public var errorType: String
-    public var message: String
+    package var errorType: String
+    package var message: String
 
-    public init(kind: Kind, errorType: String, message: String) {
+    package init(kind: Kind, errorType: String, message: String) {
         self.kind = kind
         self.errorType = errorType
         self.message = Self.oneLine(message)
     }
 
-    public static func invalidEvent(_ message: String) -> TaggerError {
+    package static func invalidEvent(_ message: String) -> TaggerError {
         TaggerError(kind: .invalidEvent, errorType: "InvalidEvent", message: message)
     }
 
-    public static func configuration(_ error: ConfigurationError) -> TaggerError {
+    package static func configuration(_ error: ConfigurationError) -> TaggerError {
         TaggerError(kind: .configuration, errorType: "Configuration", message: error.description)
     }
 
-    public static func aws(_ error: AWSError) -> TaggerError {
+    package static func aws(_ error: AWSError) -> TaggerError {
         TaggerError(kind: .aws, errorType: error.code, message: error.description)
     }
 
-    public var description: String { "\(errorType): \(message)" }
+    package var description: String { "\(errorType): \(message)" }
 
     /// AWS messages are the service's words: keep them to one bounded line.
     private static func oneLine(_ text: String) -> String {

@@ -3,17 +3,17 @@ import FoundationEssentials
 /// One element of a parsed XML document, by local name (namespace prefixes
 /// dropped). AWS responses are read by local name only, never by namespace or
 /// element order (BRIEF, "Rules of the house").
-public struct XMLElement: Sendable, Equatable {
-    public var name: String
+package struct XMLElement: Sendable, Equatable {
+    package var name: String
     /// Attributes by local name; `xmlns` declarations are not kept.
-    public var attributes: [String: String]
-    public var children: [XMLElement]
+    package var attributes: [String: String]
+    package var children: [XMLElement]
     /// The element's own character data, entities decoded, concatenated.
     /// Whitespace that only indents child elements (pretty-printing) is dropped:
     /// an element with children whose own text is all whitespace has `""`.
-    public var text: String
+    package var text: String
 
-    public init(name: String, attributes: [String: String] = [:], children: [XMLElement] = [], text: String = "") {
+    package init(name: String, attributes: [String: String] = [:], children: [XMLElement] = [], text: String = "") {
         self.name = name
         self.attributes = attributes
         self.children = children
@@ -21,14 +21,14 @@ public struct XMLElement: Sendable, Equatable {
     }
 
     /// The first child named `name`.
-    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    package func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
 
     /// Every child named `name`, in document order.
-    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    package func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
 
     /// The first element named `name` in document order, this one included.
     /// Recursion is bounded: the reader refuses documents deeper than `XMLLimits.maxDepth`.
-    public func firstDescendant(_ name: String) -> XMLElement? {
+    package func firstDescendant(_ name: String) -> XMLElement? {
         if self.name == name { return self }
         for child in children { if let found = child.firstDescendant(name) { return found } }
         return nil

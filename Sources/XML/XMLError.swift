@@ -1,7 +1,7 @@
 /// Why a document was refused, and where. The message names the construct at
 /// fault but never quotes more than a short name from the document.
-public struct XMLError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
+package struct XMLError: Error, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable {
         /// Not well-formed: a broken tag, attribute, reference or comment.
         case malformed
         /// The document ends inside a construct or with elements still open.
@@ -25,20 +25,20 @@ public struct XMLError: Error, Equatable, CustomStringConvertible {
         case tooManyElements
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
     /// Byte offset in the document where the problem was found.
-    public var offset: Int
+    package var offset: Int
 
-    public init(_ kind: Kind, _ message: String, offset: Int) {
+    package init(_ kind: Kind, _ message: String, offset: Int) {
         self.kind = kind
         self.message = message
         self.offset = offset
     }
 
-    public init(_ message: String, offset: Int) {
+    package init(_ message: String, offset: Int) {
         self.init(.malformed, message, offset: offset)
     }
 
-    public var description: String { "invalid XML at byte \(offset): \(message)" }
+    package var description: String { "invalid XML at byte \(offset): \(message)" }
 }

@@ -7,8 +7,8 @@
 /// entities, processing instructions after the declaration (AWS never sends
 /// them; an unknown instruction is a sign of a wrong endpoint, not data to
 /// skip), and anything beyond `XMLLimits`.
-public enum XMLReader {
-    public static func parse(_ bytes: [UInt8], limits: XMLLimits = .default) throws(XMLError) -> XMLElement {
+package enum XMLReader {
+    package static func parse(_ bytes: [UInt8], limits: XMLLimits = .default) throws(XMLError) -> XMLElement {
         guard bytes.count <= limits.maxDocumentSize else {
             throw XMLError(.tooLarge, "document of \(bytes.count) bytes exceeds the limit of \(limits.maxDocumentSize)",
                            offset: limits.maxDocumentSize)

@@ -6,25 +6,25 @@ import SigV4
 
 /// Plays AWS's side of an exchange: answers each request with the next scripted
 /// outcome and records what was sent. Running out of script fails loudly.
-public final class ScriptedTransport: HTTPTransport {
-    public enum Outcome {
+package final class ScriptedTransport: HTTPTransport {
+    package enum Outcome {
         case response(HTTPResponse)
         case failure(TransportError)
         /// Lets time pass on `clock` (a slow server) before answering.
         case delayed(seconds: Double, then: HTTPResponse)
     }
 
-    public private(set) var requests: [HTTPRequest] = []
-    public private(set) var timeouts: [Double?] = []
+    package private(set) var requests: [HTTPRequest] = []
+    package private(set) var timeouts: [Double?] = []
     private var script: [Outcome]
     private let clock: FakeClock?
 
-    public init(_ script: [Outcome], clock: FakeClock? = nil) {
+    package init(_ script: [Outcome], clock: FakeClock? = nil) {
         self.script = script
         self.clock = clock
     }
 
-    public func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
+    package func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
         requests.append(request)
         timeouts.append(timeout)
         guard !script.isEmpty else { throw TransportError(.other, "ScriptedTransport: no outcome scripted for request \(requests.count)") }
@@ -44,7 +44,7 @@ public final class ScriptedTransport: HTTPTransport {
     }
 
     /// The form body of request `index` as (name, value) pairs, percent-decoded.
-    public func formParameters(_ index: Int) -> [(String, String)] {
+    package func formParameters(_ index: Int) -> [(String, String)] {
         let body = String(decoding: requests[index].body, as: UTF8.self)
         return body.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -55,12 +55,12 @@ public final class ScriptedTransport: HTTPTransport {
 
 extension HTTPResponse {
     /// An XML response with the given status and body text.
-    public static func xml(_ status: Int, _ body: String, headers: [(String, String)] = []) -> HTTPResponse {
+    package static func xml(_ status: Int, _ body: String, headers: [(String, String)] = []) -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/xml")] + headers), body: Array(body.utf8))
     }
 
     /// An EC2-shaped error body.
-    public static func ec2Error(_ status: Int, code: String, message: String = "message", requestId: String = "req-1") -> HTTPResponse {
+    package static func ec2Error(_ status: Int, code: String, message: String = "message", requestId: String = "req-1") -> HTTPResponse {
         .xml(status, "<Response><Errors><Error><Code>\(code)</Code><Message>\(message)</Message></Error></Errors><RequestID>\(requestId)</RequestID></Response>")
     }
 }
@@ -68,7 +68,7 @@ extension HTTPResponse {
 extension QueryClient {
     /// A Query client for `service` in `region` whose requests go to `transport`,
     /// signed with a fixed test key, on `clock`, with no jitter.
-    public static func scripted(service: String, region: String, apiVersion: String, transport: ScriptedTransport,
+    package static func scripted(service: String, region: String, apiVersion: String, transport: ScriptedTransport,
                                 clock: FakeClock, accessKeyId: String = "AKIDEXAMPLE") -> QueryClient {
         let host = service == "iam" ? "iam.amazonaws.com" : "\(service).\(region).amazonaws.com"
         return QueryClient(

@@ -13,12 +13,12 @@ import Glibc
 ///
 /// Errors name the setting, profile, file, key or line at fault and never
 /// quote a key id, secret, token or file line, so no secret can reach a log.
-public enum CredentialsLoader {
+package enum CredentialsLoader {
     /// A credentials file is a few hundred bytes; this bound keeps a wrong path
     /// (a device, a huge file) from hanging or exhausting the init.
     static let maximumFileSize = 1 << 20
 
-    public static func load(environment: [String: String]) throws(ConfigurationError) -> Credentials {
+    package static func load(environment: [String: String]) throws(ConfigurationError) -> Credentials {
         if let credentials = try fromEnvironment(environment) { return credentials }
         return try fromSharedCredentialsFile(environment: environment)
     }

@@ -2,16 +2,16 @@ import FoundationEssentials
 import Primitives
 
 /// Where a service's requests go and how they are signed.
-public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
-    public var scheme: String
-    public var host: String
-    public var port: Int?
+package struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+    package var scheme: String
+    package var host: String
+    package var port: Int?
     /// The path prefix of an override URL; "/" for AWS's own endpoints.
-    public var path: String
-    public var signingRegion: String
-    public var signingName: String
+    package var path: String
+    package var signingRegion: String
+    package var signingName: String
 
-    public init(scheme: String = "https", host: String, port: Int? = nil, path: String = "/", signingRegion: String, signingName: String) {
+    package init(scheme: String = "https", host: String, port: Int? = nil, path: String = "/", signingRegion: String, signingName: String) {
         self.scheme = scheme
         self.host = host
         self.port = port
@@ -20,18 +20,18 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         self.signingName = signingName
     }
 
-    public var description: String {
+    package var description: String {
         "\(scheme)://\(host)\(port.map { ":\($0)" } ?? "")\(path) (signed for \(signingRegion)/\(signingName))"
     }
 }
 
 /// Resolves service endpoints for a region, honouring the `AWS_ENDPOINT_URL`
 /// family of overrides (the only place plain http is accepted).
-public struct EndpointResolver: Sendable {
+package struct EndpointResolver: Sendable {
     struct Override: Sendable { var scheme: String; var host: String; var port: Int?; var path: String }
     private var overrides: [String: Override] = [:]  // service id ("EC2", "IAM", "STS") or "" for the global one
 
-    public init(environment: [String: String]) throws(ConfigurationError) {
+    package init(environment: [String: String]) throws(ConfigurationError) {
         for (name, value) in environment where name == "AWS_ENDPOINT_URL" || name.hasPrefix("AWS_ENDPOINT_URL_") {
             guard !value.isEmpty else { continue }
             let service = name == "AWS_ENDPOINT_URL" ? "" : String(name.dropFirst("AWS_ENDPOINT_URL_".count))
@@ -40,7 +40,7 @@ public struct EndpointResolver: Sendable {
     }
 
     /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam` or `sts`.
-    public func endpoint(service: String, region: String) throws(ConfigurationError) -> Endpoint {
+    package func endpoint(service: String, region: String) throws(ConfigurationError) -> Endpoint {
         guard Region.isValid(region) else {
             throw ConfigurationError(setting: "region", problem: "'\(region.prefix(64))' is not an AWS region name")
         }

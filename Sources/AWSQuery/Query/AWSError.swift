@@ -4,19 +4,19 @@ import XML
 
 /// The one error of the AWS layer: a service error (code from the response
 /// body), or a local one (no usable response). It never carries credentials.
-public struct AWSError: Error, Equatable, CustomStringConvertible {
+package struct AWSError: Error, Equatable, CustomStringConvertible {
     /// The AWS error code (`RequestLimitExceeded`, `AccessDenied`, ...) or one of the local codes below.
-    public var code: String
-    public var message: String
-    public var requestId: String?
+    package var code: String
+    package var message: String
+    package var requestId: String?
     /// nil when no HTTP response was received.
-    public var httpStatus: Int?
+    package var httpStatus: Int?
     /// e.g. `ec2:DescribeInstances`.
-    public var operation: String
+    package var operation: String
     /// How many requests were sent before giving up.
-    public var attempts: Int
+    package var attempts: Int
 
-    public init(code: String, message: String, requestId: String? = nil, httpStatus: Int? = nil, operation: String = "", attempts: Int = 1) {
+    package init(code: String, message: String, requestId: String? = nil, httpStatus: Int? = nil, operation: String = "", attempts: Int = 1) {
         self.code = code
         self.message = message
         self.requestId = requestId
@@ -26,13 +26,13 @@ public struct AWSError: Error, Equatable, CustomStringConvertible {
     }
 
     /// Local codes, for failures that have no AWS error body.
-    public static let networkError = "NetworkError"
-    public static let deadlineExceeded = "DeadlineExceeded"
-    public static let invalidResponse = "InvalidResponse"
+    package static let networkError = "NetworkError"
+    package static let deadlineExceeded = "DeadlineExceeded"
+    package static let invalidResponse = "InvalidResponse"
     /// The endpoint's certificate failed verification (or the CA bundle is unusable).
-    public static let tlsError = "TLSError"
+    package static let tlsError = "TLSError"
 
-    public var description: String {
+    package var description: String {
         var text = "\(operation.isEmpty ? "" : operation + ": ")\(code): \(message)"
         if let httpStatus { text += " (HTTP \(httpStatus)" + (requestId.map { ", request id \($0)" } ?? "") + ")" }
         if attempts > 1 { text += " after \(attempts) attempts" }
@@ -44,7 +44,7 @@ extension AWSError {
     /// Reads a Query-protocol error body: EC2's `<Response><Errors><Error>` or
     /// IAM/STS's `<ErrorResponse><Error>`. The first `Code` and `Message`
     /// anywhere win, and `RequestID` or `RequestId`, whatever the nesting.
-    public static func fromResponse(_ response: HTTPResponse, operation: String) -> AWSError {
+    package static func fromResponse(_ response: HTTPResponse, operation: String) -> AWSError {
         let requestIdHeader = response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
         guard let root = try? XMLReader.parse(response.body),
               let code = root.firstDescendant("Code")?.text, !code.isEmpty

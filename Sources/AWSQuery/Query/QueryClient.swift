@@ -6,18 +6,18 @@ import XML
 
 /// Sends signed AWS Query-protocol calls (`POST /`, form body) to one endpoint,
 /// retrying per `RetryPolicy` without ever waiting past the caller's deadline.
-public final class QueryClient {
-    public let endpoint: Endpoint
-    public let apiVersion: String
+package final class QueryClient {
+    package let endpoint: Endpoint
+    package let apiVersion: String
     private let credentials: CredentialsProvider
     private let transport: HTTPTransport
     private let clock: WallClock
     private let retryPolicy: RetryPolicy
     private let unitRandom: () -> Double
 
-    public static let userAgent = "aws-userid-tagger/1.0"
+    package static let userAgent = "aws-userid-tagger/1.0"
 
-    public init(
+    package init(
         endpoint: Endpoint, apiVersion: String, credentials: CredentialsProvider,
         transport: HTTPTransport, clock: WallClock, retryPolicy: RetryPolicy = RetryPolicy(),
         unitRandom: @escaping () -> Double = { Double.random(in: 0..<1) }
@@ -34,7 +34,7 @@ public final class QueryClient {
     /// Calls `action` and returns the root element of the response body.
     /// - Throws: `AWSError` with the service's code, or `NetworkError`,
     ///   `DeadlineExceeded` or `InvalidResponse`; `attempts` says how many requests were sent.
-    public func send(action: String, parameters: [(String, String)], deadline: Date) throws(AWSError) -> XMLElement {
+    package func send(action: String, parameters: [(String, String)], deadline: Date) throws(AWSError) -> XMLElement {
         let operation = "\(endpoint.signingName):\(action)"
         let body = Array(QueryForm.encode([("Action", action), ("Version", apiVersion)] + parameters).utf8)
         var attempt = 0

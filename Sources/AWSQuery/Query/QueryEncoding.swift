@@ -6,8 +6,8 @@
 /// servers that hash the form they re-encode (moto does).
 import SigV4
 
-public enum QueryForm {
-    public static func encode(_ parameters: [(String, String)]) -> String {
+package enum QueryForm {
+    package static func encode(_ parameters: [(String, String)]) -> String {
         var body: [UInt8] = []
         for (index, (name, value)) in parameters.enumerated() {
             if index > 0 { body.append(UInt8(ascii: "&")) }

@@ -3,20 +3,20 @@ import Primitives
 
 /// When to retry a failed call and how long to wait: capped exponential
 /// backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter").
-public struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// Total attempts, the first included (`AWS_MAX_ATTEMPTS`).
-    public var maxAttempts: Int
-    public var baseDelay: Double
-    public var maxDelay: Double
+    package var maxAttempts: Int
+    package var baseDelay: Double
+    package var maxDelay: Double
 
-    public init(maxAttempts: Int = 5, baseDelay: Double = 0.05, maxDelay: Double = 5) {
+    package init(maxAttempts: Int = 5, baseDelay: Double = 0.05, maxDelay: Double = 5) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
     }
 
     /// Reads `AWS_MAX_ATTEMPTS` (a whole number from 1 to 20) over the defaults.
-    public init(environment: [String: String]) throws(ConfigurationError) {
+    package init(environment: [String: String]) throws(ConfigurationError) {
         self.init()
         if let text = environment["AWS_MAX_ATTEMPTS"] {
             guard let value = Int(text), (1...20).contains(value) else {
@@ -38,7 +38,7 @@ public struct RetryPolicy: Sendable {
 
     /// Throttling, 5xx and network failures are retried; everything else
     /// (AuthFailure, UnauthorizedOperation, AccessDenied, validation errors) is final.
-    public func isRetryable(_ error: AWSError) -> Bool {
+    package func isRetryable(_ error: AWSError) -> Bool {
         if Self.throttlingCodes.contains(error.code) || Self.transientCodes.contains(error.code) { return true }
         if let status = error.httpStatus, [500, 502, 503, 504].contains(status) { return true }
         return false
@@ -46,7 +46,7 @@ public struct RetryPolicy: Sendable {
 
     /// The wait before retry number `retry` (1 for the first retry): uniform in
     /// `[0, min(maxDelay, baseDelay * 2^retry))`; `unitRandom` is in `[0, 1)`.
-    public func delay(beforeRetry retry: Int, unitRandom: Double) -> Double {
+    package func delay(beforeRetry retry: Int, unitRandom: Double) -> Double {
         let ceiling = min(maxDelay, baseDelay * Double(1 << min(retry, 30)))
         return ceiling * unitRandom
     }

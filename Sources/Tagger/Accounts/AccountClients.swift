@@ -3,15 +3,15 @@ import IAM
 
 /// How the tagger reaches AWS in one account. The clients are made on first
 /// need, once per account (IAM) and once per account and region (EC2).
-public struct AccountClients {
+package struct AccountClients {
     /// The role assumed to act there (central mode), for error messages; nil
     /// for the function's own account.
-    public var memberRoleArn: String?
-    public var iam: () throws -> any IAMAPI
+    package var memberRoleArn: String?
+    package var iam: () throws -> any IAMAPI
     /// Makes the EC2 client of a region already checked to be a region name.
-    public var ec2: (String) throws -> any EC2API
+    package var ec2: (String) throws -> any EC2API
 
-    public init(memberRoleArn: String? = nil, iam: @escaping () throws -> any IAMAPI, ec2: @escaping (String) throws -> any EC2API) {
+    package init(memberRoleArn: String? = nil, iam: @escaping () throws -> any IAMAPI, ec2: @escaping (String) throws -> any EC2API) {
         self.memberRoleArn = memberRoleArn
         self.iam = iam
         self.ec2 = ec2

@@ -4,25 +4,25 @@ import Primitives
 /// Central mode: one function acts in many accounts of an organization by
 /// assuming the member role (`TAGGER_MEMBER_ROLE`) in the account each event
 /// comes from. Off unless `TAGGER_MEMBER_ROLE` is set.
-public struct CentralMode: Sendable, Equatable {
+package struct CentralMode: Sendable, Equatable {
     /// The member role's name, with its path if it has one (`aws-userid-tagger/member`).
-    public var memberRole: String
+    package var memberRole: String
     /// `TAGGER_EXTERNAL_ID`, sent with every AssumeRole when the member role's trust policy asks for it.
-    public var externalId: String?
+    package var externalId: String?
     /// The role session name: the function's name, so CloudTrail in the member
     /// account shows which function acted.
-    public var sessionName: String
+    package var sessionName: String
 
-    public static let defaultSessionName = "aws-userid-tagger"
+    package static let defaultSessionName = "aws-userid-tagger"
 
-    public init(memberRole: String, externalId: String? = nil, sessionName: String = defaultSessionName) {
+    package init(memberRole: String, externalId: String? = nil, sessionName: String = defaultSessionName) {
         self.memberRole = memberRole
         self.externalId = externalId
         self.sessionName = sessionName
     }
 
     /// `arn:<partition>:iam::<account>:role/<path/name>`; `account` must already be checked by `AccountID.isValid`.
-    public func memberRoleArn(account: String, partition: Partition) -> String {
+    package func memberRoleArn(account: String, partition: Partition) -> String {
         "arn:\(partition.rawValue):iam::\(account):role/\(memberRole)"
     }
 

@@ -9,9 +9,9 @@ import STS
 /// credentials provider for its member role, shared by that account's IAM
 /// and EC2 clients, so its credentials are fetched once and reused until
 /// shortly before they expire.
-public struct MemberAccounts {
+package struct MemberAccounts {
     /// Makes a signed Query client for a service, region and credentials.
-    public typealias QueryClientMaker = (_ service: String, _ region: String, _ apiVersion: String,
+    package typealias QueryClientMaker = (_ service: String, _ region: String, _ apiVersion: String,
                                          _ credentials: any CredentialsProvider) throws -> QueryClient
 
     private let central: CentralMode
@@ -24,7 +24,7 @@ public struct MemberAccounts {
     /// - Parameters:
     ///   - sts: STS at the function's regional endpoint, signed with the function's own credentials.
     ///   - region: the function's region: its partition is the member roles' one.
-    public init(central: CentralMode, region: String, sts: any STSAPI, clock: any WallClock, queryClient: @escaping QueryClientMaker) {
+    package init(central: CentralMode, region: String, sts: any STSAPI, clock: any WallClock, queryClient: @escaping QueryClientMaker) {
         self.central = central
         self.partition = Partition(region: region)
         self.iamRegion = region
@@ -35,7 +35,7 @@ public struct MemberAccounts {
 
     /// The clients of `account` (12 digits, checked by the caller). Nothing is
     /// sent until the tagger first needs one.
-    public func clients(account: String) -> AccountClients {
+    package func clients(account: String) -> AccountClients {
         let roleArn = central.memberRoleArn(account: account, partition: partition)
         let credentials = AssumedRoleCredentialsProvider(sts: sts, roleArn: roleArn, sessionName: central.sessionName,
                                                          externalId: central.externalId, clock: clock)

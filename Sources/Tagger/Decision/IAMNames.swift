@@ -15,8 +15,8 @@ enum IAMNameAlphabet {
 }
 
 /// An IAM role name: `[\w+=,.@-]{1,64}`.
-public enum RoleName {
-    public static func isValid(_ name: String) -> Bool {
+package enum RoleName {
+    package static func isValid(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name.utf8.allSatisfy(IAMNameAlphabet.contains)
     }
 }
@@ -24,16 +24,16 @@ public enum RoleName {
 /// A role session name, the part of `${aws:userid}` after the colon:
 /// `[\w+=,.@-]{2,64}` (STS `roleSessionNameType`). A colon or space is outside
 /// the set, so a value crafted as `AROA…:victim` can never pass.
-public enum SessionName {
-    public static func isValid(_ name: String) -> Bool {
+package enum SessionName {
+    package static func isValid(_ name: String) -> Bool {
         (2...64).contains(name.utf8.count) && name.utf8.allSatisfy(IAMNameAlphabet.contains)
     }
 }
 
 /// A role's unique id as IAM reports it: `AROA` then upper-case letters and
 /// digits, 16 to 128 characters in all (IAM `idType` bounds).
-public enum RoleID {
-    public static func isValid(_ id: String) -> Bool {
+package enum RoleID {
+    package static func isValid(_ id: String) -> Bool {
         let bytes = id.utf8
         return (16...128).contains(bytes.count) && id.hasPrefix("AROA")
             && bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }

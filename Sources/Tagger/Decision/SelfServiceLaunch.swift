@@ -1,13 +1,13 @@
 /// A self-service launch: the users' role itself called RunInstances, so the
 /// caller owns the instance and its `principalId` already is its `${aws:userid}`.
-public enum SelfServiceLaunch {
+package enum SelfServiceLaunch {
     /// The launcher's `principalId` when `identity` is a session of the users'
     /// role: named by `sessionIssuer.userName` or the session ARN
     /// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`), or identified by
     /// `sessionIssuer.principalId` or a `principalId` starting with `roleId:`.
     /// The decision still checks that the id really starts with `roleId:`, so a
     /// same-named role of another account or an older incarnation is refused.
-    public static func caller(of identity: UserIdentity?, roleName: String?, roleId: String) -> String? {
+    package static func caller(of identity: UserIdentity?, roleName: String?, roleId: String) -> String? {
         guard let identity, identity.type == "AssumedRole", let principalId = identity.principalId else { return nil }
         let issuer = identity.sessionContext?.sessionIssuer
         let namesRole = roleName.map { name in issuer?.userName == name || assumedRoleName(in: identity.arn) == name } ?? false

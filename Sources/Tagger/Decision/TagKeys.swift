@@ -1,18 +1,18 @@
 /// The three tag keys of the access model.
-public struct TagKeys: Sendable, Equatable {
+package struct TagKeys: Sendable, Equatable {
     /// Written by the platform: the user's name (`CreatedBy`).
-    public var source: String
+    package var source: String
     /// Written by the function: `ROLEID:name`, what `${aws:userid}` is matched against (`AwsUserId`).
-    public var target: String
+    package var target: String
     /// Written by the function beside the target tag of a self-service launch:
     /// the launcher's session name (`AwsUserIdLaunchedBy`). A sweep cannot see
     /// who launched an instance; this tag, which the guard lets only the
     /// function write, is how it knows.
-    public var launchedBy: String
+    package var launchedBy: String
 
-    public static let defaults = TagKeys(source: "CreatedBy", target: "AwsUserId", launchedBy: "AwsUserIdLaunchedBy")
+    package static let defaults = TagKeys(source: "CreatedBy", target: "AwsUserId", launchedBy: "AwsUserIdLaunchedBy")
 
-    public init(source: String, target: String, launchedBy: String) {
+    package init(source: String, target: String, launchedBy: String) {
         self.source = source
         self.target = target
         self.launchedBy = launchedBy

@@ -1,7 +1,7 @@
 import EC2
 
 /// Where the instances of a decision come from, which says what their tags can be trusted for.
-public enum DecisionContext: Sendable, Equatable {
+package enum DecisionContext: Sendable, Equatable {
     /// A RunInstances event. With a self-service caller (its `principalId`),
     /// the caller owns the instances whatever their tags say. Otherwise a
     /// launched-by tag they carry came with the launch (a launch template,
@@ -19,15 +19,15 @@ public enum DecisionContext: Sendable, Equatable {
 /// Access follows the owner: the self-service launcher (this event's, or the
 /// one a launched-by tag records), else the source tag. An instance without a
 /// valid owner keeps no target tag, so no session can match it.
-public enum TaggingDecision {
+package enum TaggingDecision {
     /// Skip reasons that do not depend on the configuration.
-    public static let instanceNotFound = "instance not found"
+    package static let instanceNotFound = "instance not found"
 
     /// - Parameters:
     ///   - instanceIds: the instances to decide for, in result order (repeats are ignored).
     ///   - instances: what DescribeInstances reports: the truth for current tags.
     ///   - roleId: the users' role id, already validated.
-    public static func plan(instanceIds: [String], instances: [Instance], roleId: String, context: DecisionContext,
+    package static func plan(instanceIds: [String], instances: [Instance], roleId: String, context: DecisionContext,
                             keys: TagKeys) -> TaggingPlan {
         var described: [String: Instance] = [:]
         for instance in instances where described[instance.instanceId] == nil { described[instance.instanceId] = instance }

@@ -1,21 +1,21 @@
 /// One `TRUSTED_LAUNCHERS` entry: an ARN where `*` stands for any run of
 /// characters, `/` and `:` included (as in IAM policy resources).
-public struct ARNPattern: Sendable, Equatable, CustomStringConvertible {
-    public let pattern: String
+package struct ARNPattern: Sendable, Equatable, CustomStringConvertible {
+    package let pattern: String
     private let bytes: [UInt8]
 
     /// nil unless `text` starts with `arn:` and has at most 2048 characters (IAM's ARN limit).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard text.hasPrefix("arn:"), text.utf8.count <= 2048 else { return nil }
         pattern = text
         bytes = Array(text.utf8)
     }
 
-    public var description: String { pattern }
+    package var description: String { pattern }
 
     /// Glob match with single-star backtracking: linear in practice, at most
     /// pattern × ARN steps, and both are bounded.
-    public func matches(_ arn: String) -> Bool {
+    package func matches(_ arn: String) -> Bool {
         let text = Array(arn.utf8)
         var p = 0, t = 0
         var star: Int?, resume = 0

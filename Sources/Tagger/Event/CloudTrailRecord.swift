@@ -4,18 +4,18 @@ import FoundationEssentials
 /// A CloudTrail record of an EC2 API call: the `detail` of an EventBridge
 /// "AWS API Call via CloudTrail" event, or a bare record. Only what tagging
 /// needs is read; unknown fields are ignored.
-public struct CloudTrailRecord: Sendable, Equatable {
-    public var eventSource: String
-    public var eventName: String
+package struct CloudTrailRecord: Sendable, Equatable {
+    package var eventSource: String
+    package var eventName: String
     /// Unchecked text from the event: validated before it reaches a host name.
-    public var awsRegion: String?
-    public var userIdentity: UserIdentity?
-    public var call: Call
+    package var awsRegion: String?
+    package var userIdentity: UserIdentity?
+    package var call: Call
     /// Unchecked text from the event: the account the call was made in, from
     /// the EventBridge envelope's `account`, else the record's `recipientAccountId`.
-    public var account: String?
+    package var account: String?
 
-    public enum Call: Sendable, Equatable {
+    package enum Call: Sendable, Equatable {
         /// Every launched instance, deduplicated in event order (their tags are
         /// read from EC2, the truth for current tags).
         case runInstances(instanceIds: [String])
@@ -29,31 +29,31 @@ public struct CloudTrailRecord: Sendable, Equatable {
         case unsupported(reason: String)
     }
 
-    public static let ec2EventSource = "ec2.amazonaws.com"
+    package static let ec2EventSource = "ec2.amazonaws.com"
 }
 
 /// Who made the call (`userIdentity`).
-public struct UserIdentity: Sendable, Equatable, Decodable {
+package struct UserIdentity: Sendable, Equatable, Decodable {
     /// `AssumedRole`, `IAMUser`, `Root`, `AWSService`, …
-    public var type: String?
+    package var type: String?
     /// For an assumed role `ROLEID:session-name`, which is exactly its `${aws:userid}`.
-    public var principalId: String?
-    public var arn: String?
-    public var sessionContext: SessionContext?
+    package var principalId: String?
+    package var arn: String?
+    package var sessionContext: SessionContext?
 
-    public struct SessionContext: Sendable, Equatable, Decodable {
-        public var sessionIssuer: SessionIssuer?
+    package struct SessionContext: Sendable, Equatable, Decodable {
+        package var sessionIssuer: SessionIssuer?
     }
 
     /// The role behind an assumed-role session.
-    public struct SessionIssuer: Sendable, Equatable, Decodable {
-        public var type: String?
+    package struct SessionIssuer: Sendable, Equatable, Decodable {
+        package var type: String?
         /// The role id (`AROA…`).
-        public var principalId: String?
+        package var principalId: String?
         /// The role ARN, with its path.
-        public var arn: String?
+        package var arn: String?
         /// The role name.
-        public var userName: String?
+        package var userName: String?
     }
 }
 
@@ -62,7 +62,7 @@ extension CloudTrailRecord: Decodable {
         case eventSource, eventName, awsRegion, errorCode, userIdentity, requestParameters, responseElements, recipientAccountId
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let record = try decoder.container(keyedBy: CodingKeys.self)
         eventSource = try record.decode(String.self, forKey: .eventSource)
         eventName = try record.decode(String.self, forKey: .eventName)
@@ -95,7 +95,7 @@ extension CloudTrailRecord: Decodable {
     }
 
     /// At most this many instances per event: one DescribeInstances takes 1,000 ids.
-    public static let maxInstances = 1000
+    package static let maxInstances = 1000
 
     /// Drops repeated ids, keeping the first, and bounds the work one event can ask for.
     private static func distinct(_ ids: [String], path: [any CodingKey]) throws -> [String] {

@@ -2,7 +2,7 @@ import AWSQuery
 import Primitives
 
 /// What one event asks the tagger to do once the configuration is applied.
-public enum EventAction: Sendable, Equatable {
+package enum EventAction: Sendable, Equatable {
     /// Sweep the configured regions (of every allowed account, in central mode).
     case reconcile
     case tag(TagRequest)
@@ -11,15 +11,15 @@ public enum EventAction: Sendable, Equatable {
 }
 
 /// Instances of one event to tag, in a region already checked to be a region name.
-public struct TagRequest: Sendable, Equatable {
-    public var region: String
-    public var instanceIds: [String]
-    public var origin: Origin
+package struct TagRequest: Sendable, Equatable {
+    package var region: String
+    package var instanceIds: [String]
+    package var origin: Origin
     /// The member account to act in (central mode), checked to be 12 digits;
     /// nil for the function's own account.
-    public var account: String? = nil
+    package var account: String? = nil
 
-    public enum Origin: Sendable, Equatable {
+    package enum Origin: Sendable, Equatable {
         /// RunInstances, and who called it, for spotting a self-service launch.
         case launch(launcher: UserIdentity?)
         /// CreateTags or DeleteTags of the source tag on existing instances.
@@ -32,7 +32,7 @@ extension TaggerConfiguration {
     /// - Throws: `InvalidEvent` when an event we would act on has an `awsRegion`
     ///   that is not a region name (it would become a host name). Ignored events
     ///   are not checked: their region is never used.
-    public func action(for event: TaggerEvent) throws(TaggerError) -> EventAction {
+    package func action(for event: TaggerEvent) throws(TaggerError) -> EventAction {
         let record: CloudTrailRecord
         switch event {
         case .scheduled: return .reconcile

@@ -1,7 +1,7 @@
 /// EC2 instance ids as events carry them: `i-` then 8 (older) or 17 lower-case
 /// hex digits. Ids from events go into requests, so nothing else is accepted.
-public enum InstanceID {
-    public static func isValid(_ id: String) -> Bool {
+package enum InstanceID {
+    package static func isValid(_ id: String) -> Bool {
         let bytes = Array(id.utf8)
         guard bytes.count == 10 || bytes.count == 19, bytes[0] == UInt8(ascii: "i"), bytes[1] == UInt8(ascii: "-") else {
             return false

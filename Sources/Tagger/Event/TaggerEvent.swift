@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// What an incoming event asks for, before the configuration is applied.
-public enum TaggerEvent: Sendable, Equatable {
+package enum TaggerEvent: Sendable, Equatable {
     /// An EventBridge `Scheduled Event`: sweep the region (reconcile).
     case scheduled
     /// A CloudTrail record, from an EventBridge envelope or bare.
@@ -11,13 +11,13 @@ public enum TaggerEvent: Sendable, Equatable {
 
     /// Larger inputs are refused before parsing. EventBridge delivers at most
     /// 256 KB; the margin is for a bare record fed to `invoke`.
-    public static let maxEventBytes = 1 << 20
+    package static let maxEventBytes = 1 << 20
 
     /// Decodes an EventBridge event (`detail-type`, `source`, `detail`, …) or a
     /// bare CloudTrail record.
     /// - Throws: `InvalidEvent` for input that is too large, not JSON, or lacks a
     ///   field we need (the message names its JSON path, e.g. `detail.responseElements`).
-    public static func decode(_ data: Data) throws(TaggerError) -> TaggerEvent {
+    package static func decode(_ data: Data) throws(TaggerError) -> TaggerEvent {
         guard data.count <= maxEventBytes else {
             throw .invalidEvent("the event is \(data.count) bytes, more than the \(maxEventBytes) bytes accepted")
         }

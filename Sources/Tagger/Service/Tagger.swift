@@ -9,29 +9,29 @@ import Primitives
 /// GetRole at most every 15 minutes per account, and at each sweep). Keep one
 /// instance for the life of the process: it caches, per account, the role id
 /// and one EC2 client per region. Not thread-safe: the Lambda loop handles one event at a time.
-public final class Tagger {
-    public let configuration: TaggerConfiguration
+package final class Tagger {
+    package let configuration: TaggerConfiguration
     private let clock: any WallClock
     private let makeClients: (String?) -> AccountClients
     /// Keyed by account id; nil is the function's own account.
     private var sessions: [String?: AccountSession] = [:]
 
     /// At most this many resources per CreateTags call.
-    public static let maxResourcesPerWrite = 1000
+    package static let maxResourcesPerWrite = 1000
 
     /// How long a RoleId read with GetRole is used before it is read again.
-    public static let roleIdLifetime: Double = 15 * 60
+    package static let roleIdLifetime: Double = 15 * 60
 
     /// Instances per DescribeInstances page in reconcile: a real page costs about
     /// 6.5 KB per instance, so 200 keeps each body near 1.3 MB, well inside the
     /// XML reader's limit and the function's memory budget.
-    public static let reconcilePageSize = 200
+    package static let reconcilePageSize = 200
 
     /// A tagger acting in the account it runs in.
     /// - Parameters:
     ///   - iam: makes the IAM client, on first need (never with `ROLE_ID`).
     ///   - ec2: makes the EC2 client of a region (already checked to be a region name), once per region.
-    public convenience init(configuration: TaggerConfiguration, clock: any WallClock,
+    package convenience init(configuration: TaggerConfiguration, clock: any WallClock,
                             iam: @escaping () throws -> any IAMAPI, ec2: @escaping (String) throws -> any EC2API) {
         self.init(configuration: configuration, clock: clock, accounts: { _ in AccountClients(iam: iam, ec2: ec2) })
     }
@@ -39,7 +39,7 @@ public final class Tagger {
     /// - Parameter accounts: the clients of an account, asked once per account:
     ///   nil for the function's own account, a member account id in central
     ///   mode (see `MemberAccounts`).
-    public init(configuration: TaggerConfiguration, clock: any WallClock, accounts: @escaping (String?) -> AccountClients) {
+    package init(configuration: TaggerConfiguration, clock: any WallClock, accounts: @escaping (String?) -> AccountClients) {
         self.configuration = configuration
         self.clock = clock
         self.makeClients = accounts
@@ -49,7 +49,7 @@ public final class Tagger {
     /// - Parameter dryRun: compute everything, send CreateTags with `DryRun=true`.
     /// - Throws: `InvalidEvent` for bad input, `Configuration` when a client
     ///   cannot be made, or the AWS error code of a failed call.
-    public func handle(event: Data, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
+    package func handle(event: Data, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
         switch try configuration.action(for: TaggerEvent.decode(event)) {
         case .ignore(let reason): TaggingResult(ignored: reason, dryRun: dryRun)
         case .reconcile: try reconcile(deadline: deadline, dryRun: dryRun)
@@ -65,7 +65,7 @@ public final class Tagger {
     /// The users' RoleId is read again at the start of each account's sweep.
     /// - Throws: after sweeping all the others, the failures of the accounts
     ///   and regions that failed (the first one's `errorType`).
-    public func reconcile(region: String? = nil, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
+    package func reconcile(region: String? = nil, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
         let regions = region.map { [$0] } ?? configuration.reconcileRegions
         for region in regions where !Region.isValid(region) {
             throw .configuration(ConfigurationError(setting: "region", problem: "\(quoted(region)) is not an AWS region name"))

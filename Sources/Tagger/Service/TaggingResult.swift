@@ -1,20 +1,20 @@
 import AWSQuery
 import Primitives
 /// What one invocation did: the `invoke`/`reconcile` output and the Lambda response.
-public struct TaggingResult: Sendable, Equatable {
-    public var tagged: [TaggedInstance] = []
-    public var unchanged: [TaggedInstance] = []
-    public var skipped: [SkippedInstance] = []
+package struct TaggingResult: Sendable, Equatable {
+    package var tagged: [TaggedInstance] = []
+    package var unchanged: [TaggedInstance] = []
+    package var skipped: [SkippedInstance] = []
     /// Target (or launched-by) tags removed because nothing backs them any more.
-    public var revoked: [RevokedInstance] = []
-    public var overridden: [SkippedInstance] = []
+    package var revoked: [RevokedInstance] = []
+    package var overridden: [SkippedInstance] = []
     /// Set when the event needed no work: why.
-    public var ignored: String?
+    package var ignored: String?
     /// True when CreateTags and DeleteTags were sent with `DryRun=true`:
     /// `tagged` and `revoked` are what would have been written and removed.
-    public var dryRun = false
+    package var dryRun = false
 
-    public init(plan: TaggingPlan, dryRun: Bool) {
+    package init(plan: TaggingPlan, dryRun: Bool) {
         tagged = plan.tagged
         unchanged = plan.unchanged
         skipped = plan.skipped
@@ -23,7 +23,7 @@ public struct TaggingResult: Sendable, Equatable {
         self.dryRun = dryRun
     }
 
-    public init(ignored reason: String, dryRun: Bool) {
+    package init(ignored reason: String, dryRun: Bool) {
         ignored = reason
         self.dryRun = dryRun
     }
@@ -32,7 +32,7 @@ public struct TaggingResult: Sendable, Equatable {
     /// then, only when there is something to say, `"revoked":[{"instanceId","value","reason"}]`
     /// (`value` only when a target tag was removed), `"overridden"`, `"ignored"` and `"dryRun":true`.
     /// Keys in a fixed order, no spaces: the same result always gives the same bytes.
-    public var json: String {
+    package var json: String {
         var out = "{\"tagged\":" + list(tagged.map { ($0.instanceId, "value", $0.value) })
         out += ",\"unchanged\":" + list(unchanged.map { ($0.instanceId, "value", $0.value) })
         out += ",\"skipped\":" + list(skipped.map { ($0.instanceId, "reason", $0.reason) })
