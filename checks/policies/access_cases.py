@@ -128,8 +128,8 @@ SETUPS = {
     "users": lambda: ([load("users-role.json")], None, None),
     "users+boundary+admin": lambda: ([load("users-role.json"), ADMINISTRATOR], load("guard/users-permissions-boundary.json"), None),
     "function": lambda: ([load("function-role.json")], None, None),
-    "scp+admin": lambda: ([ADMINISTRATOR], None, [FULL_AWS_ACCESS, load("guard/scp.json")]),
-    "scp+function": lambda: ([load("function-role.json")], None, [FULL_AWS_ACCESS, load("guard/scp.json")]),
+    "scp+admin": lambda: ([ADMINISTRATOR], None, [FULL_AWS_ACCESS, load("guard/scp.json"), load("guard/scp-protection.json")]),
+    "scp+function": lambda: ([load("function-role.json")], None, [FULL_AWS_ACCESS, load("guard/scp.json"), load("guard/scp-protection.json")]),
     "abac": lambda: ([load("abac/users-role.json")], None, None),
     "users+optin": lambda: ([opted_in(load("users-role.json"))], None, None),
     "users+boundary+admin+optin": lambda: ([opted_in(load("users-role.json")), ADMINISTRATOR],
@@ -140,8 +140,8 @@ SETUP_TEXT = {
     "users": "policies/users-role.json",
     "users+boundary+admin": "users-role.json + AdministratorAccess, boundary guard/users-permissions-boundary.json",
     "function": "policies/function-role.json",
-    "scp+admin": "AdministratorAccess under SCPs FullAWSAccess + guard/scp.json",
-    "scp+function": "function-role.json under SCPs FullAWSAccess + guard/scp.json",
+    "scp+admin": "AdministratorAccess under SCPs FullAWSAccess + guard/scp.json + guard/scp-protection.json",
+    "scp+function": "function-role.json under the same SCPs",
     "abac": "policies/abac/users-role.json",
     "users+optin": "users-role.json as deployed with AllowRemoteHostPortForwarding=true",
     "users+boundary+admin+optin": "`users+boundary+admin`, both policies as deployed with AllowRemoteHostPortForwarding=true",
@@ -317,6 +317,7 @@ LAUNCH_ROLE = f"arn:aws:iam::{ACCOUNT}:role/PLATFORM-LAUNCH-ROLE-NAME"
 SELF_MANAGED_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/AWSCloudFormationStackSetExecutionRole"
 RUN_SHELL = document(ACCOUNT, "SSM-SessionManagerRunShell")
 REMOTE_HOST = document("", "AWS-StartPortForwardingSessionToRemoteHost")
+IDP = f"arn:aws:iam::{ACCOUNT}:saml-provider/PLACEHOLDER-IDP"
 
 
 def asg_tags(who, action, keys, expected, policies, note=""):
@@ -468,6 +469,19 @@ def _issue_11_cases() -> list:
         Case("launch role", PLATFORM_DEPLOYER, "iam:PutRolePolicy", "the platform launch role", LAUNCH_ROLE, {}, ALLOW, "scp+admin"),
         Case("launch role", PLATFORM_DEPLOYER, "iam:PassRole", "the platform launch role", LAUNCH_ROLE,
              {"iam:PassedToService": "servicecatalog.amazonaws.com"}, ALLOW, "scp+admin"),
+        # Whoever could widen the users' role's trust, or replace its IdP's
+        # metadata, could choose any session name, i.e. anyone's ${aws:userid}.
+        Case("users' role", ADMIN, "iam:UpdateAssumeRolePolicy", "the users' role", USERS_ROLE_ARN, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("users' role", ADMIN, "iam:DeleteRolePermissionsBoundary", "the users' role", USERS_ROLE_ARN, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("users' role", ADMIN, "iam:UpdateSAMLProvider", "the users' SAML provider", IDP, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("users' role", PLATFORM_DEPLOYER, "iam:UpdateAssumeRolePolicy", "the users' role", USERS_ROLE_ARN, {}, ALLOW, "scp+admin"),
+        Case("users' role", ADMIN, "iam:AttachRolePolicy", "the users' role (bounded by the boundary)", USERS_ROLE_ARN,
+             {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, ALLOW, "scp+admin"),
+        # A new trigger or target for the function needs a change to the function or its rules.
+        Case("tagger protection", ADMIN, "lambda:AddPermission", "the tagger function (a new trigger)", TAGGER_FN,
+             {**PROTECTED, "lambda:Principal": "events.amazonaws.com"}, EXPLICIT_DENY, "scp+admin"),
+        Case("tagger protection", ADMIN, "events:PutTargets", "the tagger's rule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/tagger-SourceTagRule-X",
+             PROTECTED, EXPLICIT_DENY, "scp+admin"),
     ]
     return cases
 
