@@ -17,6 +17,7 @@ import PackageDescription
 //   EC2, IAM, STS       typed calls
 //   Tagger              events, configuration, the tagging decision, sweeps
 //   LambdaRuntime       the Runtime API loop and logger (on HTTP only)
+//   TaggerCommandLine   the command line: arguments and usage
 //   aws-userid-tagger   main: wires the layers together, nothing else
 let package = Package(
     name: "AwsUserIdTagger",
@@ -38,8 +39,10 @@ let package = Package(
         .target(name: "STS", dependencies: ["AWSQuery"]),
         .target(name: "Tagger", dependencies: ["AWSQuery", "EC2", "IAM", "STS"]),
         .target(name: "LambdaRuntime", dependencies: ["Primitives", "HTTP"]),
+        .target(name: "TaggerCommandLine"),
         .executableTarget(name: "aws-userid-tagger",
-                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "Tagger", "LambdaRuntime"]),
+                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "Tagger", "LambdaRuntime",
+                                         "TaggerCommandLine"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
         .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4"], path: "bench/SigV4Benchmark"),
         // The fakes every test target shares: a clock that moves only when told, a scripted transport.
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "STSTests", dependencies: ["STS", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP"]),
         .testTarget(name: "TaggerTests", dependencies: ["Tagger", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TaggerCommandLineTests", dependencies: ["TaggerCommandLine"]),
         // The bad-input corpus (Tests/Corpus, read from the source tree) against its expected outcomes.
         .testTarget(name: "CorpusTests", dependencies: ["Tagger", "XML", "EC2", "AWSQuery", "HTTP"]),
         // Our clients against an auth-enabled moto (started by the test itself).

@@ -12,7 +12,7 @@ import Tagger
 /// endpoints, retry policy and one libcurl transport shared by all AWS calls.
 /// Everything is validated here, once, so a bad setting fails at start.
 enum FunctionWiring {
-    static func makeTagger(environment: [String: String], clock: WallClock) throws -> Tagger {
+    static func makeTagger(environment: [String: String], clock: WallClock) throws -> TaggingService {
         let configuration = try TaggerConfiguration(environment: environment)
         let credentials = StaticCredentialsProvider(try CredentialsLoader.load(environment: environment))
         let endpoints = try EndpointResolver(environment: environment)
@@ -27,7 +27,7 @@ enum FunctionWiring {
         _ = try endpoints.endpoint(service: "ec2", region: configuration.region)
 
         guard let central = configuration.central else {
-            return Tagger(
+            return TaggingService(
                 configuration: configuration, clock: clock,
                 iam: { IAMClient(client: try client(service: "iam", region: configuration.region, apiVersion: IAMClient.apiVersion, credentials: credentials)) },
                 ec2: { region in EC2Client(client: try client(service: "ec2", region: region, apiVersion: EC2Client.apiVersion, credentials: credentials)) })
@@ -37,7 +37,7 @@ enum FunctionWiring {
         let sts = STSClient(client: try client(service: "sts", region: configuration.region, apiVersion: STSClient.apiVersion,
                                                credentials: credentials))
         let members = MemberAccounts(central: central, region: configuration.region, sts: sts, clock: clock, queryClient: client)
-        return Tagger(configuration: configuration, clock: clock) { account in
+        return TaggingService(configuration: configuration, clock: clock) { account in
             // `action(for:)` gives every central-mode request a checked member account.
             members.clients(account: account ?? "")
         }

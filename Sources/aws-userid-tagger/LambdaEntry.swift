@@ -30,7 +30,7 @@ enum LambdaEntry {
             let fallback = Logger(clock: clock)
             reportInitError(InitFailure(error), address: address, logger: fallback)
         }
-        let tagger: Tagger
+        let tagger: TaggingService
         do {
             tagger = try FunctionWiring.makeTagger(environment: environment, clock: clock)
         } catch {

@@ -18,7 +18,7 @@ enum LocalEntry {
         let (tagger, logger, clock) = setUp(environment: environment)
         let event: Data
         do {
-            event = try EventInput.read(eventPath)
+            event = try EventFile.read(eventPath)
         } catch {
             finish(.failure(TaggerError.invalidEvent(error.description)), logger: logger)
         }
@@ -35,7 +35,7 @@ enum LocalEntry {
         finish(Result { () throws(TaggerError) in try tagger.reconcile(region: region, deadline: deadline, dryRun: dryRun) }, logger: logger)
     }
 
-    private static func setUp(environment: [String: String]) -> (Tagger, Logger, SystemClock) {
+    private static func setUp(environment: [String: String]) -> (TaggingService, Logger, SystemClock) {
         let clock = SystemClock()
         do {
             let logger = try Logger(environment: environment, clock: clock)
@@ -56,28 +56,5 @@ enum LocalEntry {
             logger.error("\(error.errorType): \(error.message)", fields: [("errorType", error.errorType)])
             exit((error.kind == .aws ? Status.awsFailure : Status.badInput).rawValue)
         }
-    }
-}
-
-/// Reads the event of `invoke --event`: a file, or standard input for `-`.
-/// Reading stops one byte past the decoder's limit so a huge input is refused, not buffered.
-enum EventInput {
-    struct ReadError: Error, CustomStringConvertible { var description: String }
-
-    static func read(_ path: String) throws(ReadError) -> Data {
-        let limit = TaggerEvent.maxEventBytes + 1
-        let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw ReadError(description: "cannot open event file '\(path)': \(String(cString: strerror(errno)))") }
-        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < limit {
-            let count = Glibc.read(descriptor, &chunk, min(chunk.count, limit - bytes.count))
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw ReadError(description: "cannot read event '\(path)': \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
-        }
-        return Data(bytes)
     }
 }

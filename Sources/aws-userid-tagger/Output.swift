@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Tagger
 #if canImport(Glibc)
 @_exported import Glibc
 #endif
@@ -23,18 +22,5 @@ enum Output {
             guard written > 0 else { return }
             bytes = bytes.dropFirst(written)
         }
-    }
-}
-
-extension TaggingResult {
-    /// The one log line of an outcome: counts, and why anything was skipped.
-    var summary: String {
-        if let ignored { return "ignored: \(ignored)" }
-        var text = "\(dryRun ? "dry run: would tag" : "tagged") \(tagged.count), unchanged \(unchanged.count), skipped \(skipped.count)"
-        if !revoked.isEmpty { text += ", \(dryRun ? "would revoke" : "revoked") \(revoked.count)" }
-        for entry in skipped.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
-        for entry in revoked.prefix(20) { text += "; \(entry.instanceId) revoked: \(entry.reason)" }
-        for entry in overridden.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
-        return text
     }
 }

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import Primitives
+import TaggerCommandLine
 
 // The three entry points of the brief; everything else lives in the modules.
 let environment = ProcessInfo.processInfo.environment
@@ -13,7 +15,7 @@ switch command {
 case .help:
     Output.printLine(Command.usage)
 case .version:
-    Output.printLine("aws-userid-tagger \(Version.current)")
+    Output.printLine("\(Product.name) \(Product.version)")
 case .lambda:
     LambdaEntry.run(environment: environment)
 case .invoke(let eventPath, let dryRun, let timeout):

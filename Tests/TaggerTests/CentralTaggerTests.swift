@@ -29,10 +29,10 @@ final class CentralTaggerTests: XCTestCase {
         return made
     }
 
-    private func makeTagger(allowed: [String] = [], regions: [String]? = nil) -> Tagger {
+    private func makeTagger(allowed: [String] = [], regions: [String]? = nil) -> TaggingService {
         let configuration = TaggerConfiguration(roleName: TestData.roleName, region: "us-east-1", reconcileRegions: regions,
                                                 allowedAccounts: allowed, central: CentralMode(memberRole: "aws-userid-tagger/member"))
-        return Tagger(configuration: configuration, clock: clock) { account in
+        return TaggingService(configuration: configuration, clock: clock) { account in
             let account = account!
             self.clientsMade.append(account)
             return AccountClients(memberRoleArn: "arn:aws:iam::\(account):role/aws-userid-tagger/member",
@@ -92,7 +92,7 @@ final class CentralTaggerTests: XCTestCase {
                 let calls = fakeEC2(account, region).calls
                 XCTAssertEqual(calls.count, 4, "one paged describe and one write per value: \(calls)")
                 guard case .describeFilters(_, let pageSize) = calls[0] else { return XCTFail("\(calls)") }
-                XCTAssertEqual(pageSize, Tagger.reconcilePageSize)
+                XCTAssertEqual(pageSize, TaggingService.reconcilePageSize)
                 XCTAssertTrue(fakeEC2(account, region).instances.values.allSatisfy { $0.tags["AwsUserId"]?.hasPrefix(iam[account]!.role.roleId + ":") == true })
             }
         }

@@ -17,7 +17,7 @@ final class MemberAccountsTests: XCTestCase {
     private lazy var aws = FakeAWSAccounts(clock: clock)
     private let accountA = "111111111111", accountB = "222222222222"
 
-    private func makeTagger(externalId: String? = "org-external-id") throws -> Tagger {
+    private func makeTagger(externalId: String? = "org-external-id") throws -> TaggingService {
         let central = CentralMode(memberRole: "aws-userid-tagger/member", externalId: externalId, sessionName: "central-tagger-fn")
         let configuration = TaggerConfiguration(roleName: TestData.roleName, region: "eu-west-1", central: central)
         let endpoints = try EndpointResolver(environment: [:])
@@ -30,7 +30,7 @@ final class MemberAccountsTests: XCTestCase {
         let sts = STSClient(client: try client(service: "sts", region: "eu-west-1", apiVersion: STSClient.apiVersion,
                                                credentials: functionCredentials))
         let members = MemberAccounts(central: central, region: "eu-west-1", sts: sts, clock: clock, queryClient: client)
-        return Tagger(configuration: configuration, clock: clock) { members.clients(account: $0!) }
+        return TaggingService(configuration: configuration, clock: clock) { members.clients(account: $0!) }
     }
 
     private func launch(_ id: String, in account: String) throws -> Data {

@@ -55,3 +55,28 @@ package struct TaggingResult: Sendable, Equatable {
         }.joined(separator: ",") + "]"
     }
 }
+
+extension TaggingResult {
+    /// Adds another sweep's outcome (central mode sweeps several accounts and
+    /// regions in one invocation; instance ids are unique across them).
+    mutating func append(_ other: TaggingResult) {
+        tagged += other.tagged
+        unchanged += other.unchanged
+        skipped += other.skipped
+        revoked += other.revoked
+        overridden += other.overridden
+    }
+}
+
+extension TaggingResult {
+    /// The one log line of an outcome: counts, and why anything was skipped.
+    package var summary: String {
+        if let ignored { return "ignored: \(ignored)" }
+        var text = "\(dryRun ? "dry run: would tag" : "tagged") \(tagged.count), unchanged \(unchanged.count), skipped \(skipped.count)"
+        if !revoked.isEmpty { text += ", \(dryRun ? "would revoke" : "revoked") \(revoked.count)" }
+        for entry in skipped.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
+        for entry in revoked.prefix(20) { text += "; \(entry.instanceId) revoked: \(entry.reason)" }
+        for entry in overridden.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
+        return text
+    }
+}

@@ -6,7 +6,7 @@ import Primitives
 @testable import Tagger
 import XCTest
 
-final class TaggerServiceTests: XCTestCase {
+final class TaggingServiceTests: XCTestCase {
     private var clock = FakeClock()
     private var iam = FakeIAM(role: Role(roleName: TestData.roleName, roleId: TestData.roleId,
                                          arn: "arn:aws:iam::111122223333:role/Okta-ServiceWorkbenchUser"))
@@ -14,8 +14,8 @@ final class TaggerServiceTests: XCTestCase {
     private var ec2Regions: [String] = []
     private var iamMade = 0
 
-    private func makeTagger(_ configuration: TaggerConfiguration = TestData.configuration()) -> Tagger {
-        Tagger(configuration: configuration, clock: clock,
+    private func makeTagger(_ configuration: TaggerConfiguration = TestData.configuration()) -> TaggingService {
+        TaggingService(configuration: configuration, clock: clock,
                iam: { self.iamMade += 1; return self.iam },
                ec2: { region in self.ec2Regions.append(region); return self.ec2 })
     }
@@ -275,7 +275,7 @@ final class TaggerServiceTests: XCTestCase {
     }
 
     func testClientFactoryErrorsAreConfigurationErrors() {
-        let tagger = Tagger(configuration: TestData.configuration(), clock: clock, iam: { self.iam }, ec2: { _ in
+        let tagger = TaggingService(configuration: TestData.configuration(), clock: clock, iam: { self.iam }, ec2: { _ in
             throw ConfigurationError(setting: "AWS_ENDPOINT_URL_EC2", problem: "'ftp://x' must start with https:// or http://")
         })
         XCTAssertThrowsError(try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
@@ -307,7 +307,7 @@ final class TaggerServiceTests: XCTestCase {
         XCTAssertEqual(ec2Regions, ["eu-west-1"])
         XCTAssertEqual(ec2.calls, [
             .describeFilters([Filter(name: "tag-key", values: ["CreatedBy", "AwsUserId", "AwsUserIdLaunchedBy"]),
-                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: Tagger.reconcilePageSize),
+                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: TaggingService.reconcilePageSize),
             .createTags(["i-0000000a"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false),
             .createTags(["i-0000000c"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:bob")], dryRun: false),
         ])

@@ -1,6 +1,6 @@
 /// What the command line asks for. Parsed by hand: three forms and two
 /// flags do not earn a dependency, and every millisecond of start-up counts.
-enum Command: Equatable {
+package enum Command: Equatable {
     /// No arguments: the Lambda Runtime API loop.
     case lambda
     case invoke(eventPath: String, dryRun: Bool, timeout: Double)
@@ -8,14 +8,14 @@ enum Command: Equatable {
     case help
     case version
 
-    static let defaultInvokeTimeout = 30.0
-    static let defaultReconcileTimeout = 300.0
+    package static let defaultInvokeTimeout = 30.0
+    package static let defaultReconcileTimeout = 300.0
 
-    struct UsageError: Error, CustomStringConvertible {
-        var description: String
+    package struct UsageError: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    static func parse(_ arguments: [String]) throws(UsageError) -> Command {
+    package static func parse(_ arguments: [String]) throws(UsageError) -> Command {
         guard let verb = arguments.first else { return .lambda }
         var rest = arguments.dropFirst()
         var eventPath: String?
@@ -55,7 +55,7 @@ enum Command: Equatable {
         return .reconcile(region: region, dryRun: dryRun, timeout: timeout ?? defaultReconcileTimeout)
     }
 
-    static let usage = """
+    package static let usage = """
     aws-userid-tagger: tags each EC2 instance with AwsUserId = <RoleId>:<username>, the value
     IAM's ${aws:userid} takes for that user, so a static policy can limit SSM Session Manager
     to the instances a user launched.

@@ -9,7 +9,7 @@ import Primitives
 /// GetRole at most every 15 minutes per account, and at each sweep). Keep one
 /// instance for the life of the process: it caches, per account, the role id
 /// and one EC2 client per region. Not thread-safe: the Lambda loop handles one event at a time.
-package final class Tagger {
+package final class TaggingService {
     package let configuration: TaggerConfiguration
     private let clock: any WallClock
     private let makeClients: (String?) -> AccountClients
