@@ -33,7 +33,7 @@ final class QueryClientTests: XCTestCase {
         let authorization = try XCTUnwrap(request.headers["Authorization"])
         XCTAssertTrue(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ec2/aws4_request, "), authorization)
         XCTAssertTrue(authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,"), authorization)
-        XCTAssertEqual(request.headers["User-Agent"], QueryClient.userAgent)
+        XCTAssertEqual(request.headers["User-Agent"], "aws-userid-tagger/\(Product.version)")
     }
 
     func testTheSignedHostKeepsOnlyANonDefaultPort() throws {

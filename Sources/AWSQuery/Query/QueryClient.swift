@@ -15,8 +15,6 @@ package final class QueryClient {
     private let retryPolicy: RetryPolicy
     private let unitRandom: () -> Double
 
-    package static let userAgent = "aws-userid-tagger/1.0"
-
     package init(
         endpoint: Endpoint, apiVersion: String, credentials: CredentialsProvider,
         transport: HTTPTransport, clock: WallClock, retryPolicy: RetryPolicy = RetryPolicy(),
@@ -86,7 +84,7 @@ package final class QueryClient {
                                      headers: request.headers.fields, body: request.body)
         signer.sign(&signing, date: clock.now)
         request.headers = HTTPHeaders(signing.headers.map { ($0.name, $0.value) })
-        request.headers.add("User-Agent", Self.userAgent)
+        request.headers.add("User-Agent", Product.userAgent)
 
         let response: HTTPResponse
         do {
