@@ -165,6 +165,25 @@ def test_missing_key_fails_positive_and_satisfies_negated_operators():
     assert condition_holds("ArnNotLike", "aws:PrincipalArn", "arn:aws:iam::*:role/x", nothing) is True
 
 
+def test_a_deny_with_a_negated_operator_applies_when_the_key_is_missing():
+    # "Condition operators", the Important note: "If the policy condition
+    # requires that the key is not matched, such as StringNotLike or
+    # ArnNotLike, and the right key is not present, the condition is true."
+    # The boundary relies on it: a Deny with StringNotEquals on a resource tag
+    # denies a resource that has no such tag. The policy variable in the value
+    # is substituted first (aws:userid is always present for a role session).
+    deny_unless_mine = policy(
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "arn:aws:ec2:*:*:instance/*",
+         "Condition": {"StringNotEquals": {"ssm:resourceTag/Owner": "${aws:userid}"}}},
+    )
+    me = {"aws:userid": "AROAEXAMPLE:alice"}
+    instance = "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"
+    assert evaluate(Request("ssm:StartSession", instance, {**me, "ssm:resourceTag/Owner": "AROAEXAMPLE:alice"}), [deny_unless_mine]).result == ALLOW
+    assert evaluate(Request("ssm:StartSession", instance, {**me, "ssm:resourceTag/Owner": "AROAEXAMPLE:bob"}), [deny_unless_mine]).result == EXPLICIT_DENY
+    assert evaluate(Request("ssm:StartSession", instance, me), [deny_unless_mine]).result == EXPLICIT_DENY
+
+
 def test_if_exists_holds_when_the_key_is_missing_and_checks_it_otherwise():
     families = ["t1.*", "t2.*", "m3.*"]
     assert condition_holds("StringLikeIfExists", "ec2:InstanceType", families, Request("ec2:RunInstances", "*", {})) is True
