@@ -131,6 +131,7 @@ CASES = [
     ("failed CreateTags", failed(CREATE_TAGS), False, False),
     ("scheduled.json", event("scheduled.json"), False, False),
     # DeleteTags: revocation must hear of every removal of the source tag ...
+    ("delete-tags.json", event("delete-tags.json"), False, True),
     ("DeleteTags of CreatedBy alone", delete_tags(CREATE_TAGS, [{"key": "CreatedBy"}]), False, True),
     ("DeleteTags of CreatedBy with a value", delete_tags(CREATE_TAGS, [{"key": "CreatedBy", "value": "tim.malone@example.org"}]), False, True),
     ("DeleteTags of CreatedBy among other keys", delete_tags(CREATE_TAGS, [{"key": "Project"}, {"key": "CreatedBy"}]), False, True),
