@@ -6,7 +6,9 @@
 #   make fuzz-regress    every seed and corpus file once through both targets (seconds)
 #
 # The package's modules are compiled once with the sanitizers by SwiftPM in
-# its own scratch path, then each target is linked against their objects. The
+# its own scratch path, then each target is linked against the objects of
+# their current sources (the `sources` list SwiftPM writes: objects of files
+# since moved or deleted stay behind in the scratch path). The
 # targets use the modules' `package` declarations, so they are compiled under
 # the package name SwiftPM chose (the checkout's folder name), read from its
 # build manifest.
@@ -38,7 +40,7 @@ $(FUZZ_SCRATCH)/fuzz-%: FORCE
 	swiftc -sanitize=fuzzer,address -parse-as-library -O \
 		-package-name $$(grep -o -m1 '"-package-name","[^"]*"' $(FUZZ_SCRATCH)/$(FUZZ_CONFIG).yaml | cut -d'"' -f4) \
 		-I $(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/Modules -I Sources/CCrypto \
-		$(FUZZ_SOURCE_$*) $(foreach m,$(FUZZ_MODULES),$(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/$(m).build/*.o) \
+		$(FUZZ_SOURCE_$*) $(foreach m,$(FUZZ_MODULES),$$(sed -e 's|.*/||' -e 's|^|$(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/$(m).build/|' -e 's|$$|.o|' $(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/$(m).build/sources)) \
 		-lcrypto -o $@ 2> >(grep -v "Cannot export local symbol" >&2)
 
 FORCE:

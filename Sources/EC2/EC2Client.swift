@@ -72,7 +72,7 @@ package final class EC2Client: EC2API {
             try page(Self.instances(in: root))
             token = root.child("nextToken")?.text.nilIfEmpty
             if let token, !seenTokens.insert(token).inserted {
-                throw AWSError(code: AWSError.invalidResponse, message: "DescribeInstances returned the same NextToken twice",
+                throw AWSError(code: .invalidResponse, message: "DescribeInstances returned the same NextToken twice",
                                operation: "ec2:DescribeInstances")
             }
         } while token != nil
@@ -103,13 +103,13 @@ package final class EC2Client: EC2API {
         if dryRun { parameters.append(("DryRun", "true")) }
         do {
             _ = try client.send(action: action, parameters: parameters, deadline: deadline)
-        } catch where dryRun && error.code == "DryRunOperation" {
+        } catch where dryRun && error.isService("DryRunOperation") {
             return
         }
         if dryRun {
             // A server that ignores DryRun has just changed the tags: say so
             // rather than claim a dry run.
-            throw AWSError(code: "DryRunIgnored", message: "the endpoint accepted \(action) with DryRun=true instead of answering DryRunOperation",
+            throw AWSError(code: .dryRunIgnored, message: "the endpoint accepted \(action) with DryRun=true instead of answering DryRunOperation",
                            operation: "ec2:\(action)")
         }
     }

@@ -8,7 +8,7 @@ package protocol HTTPTransport: AnyObject {
 }
 
 /// A failure below HTTP: no status code was received.
-package struct TransportError: Error, Equatable, CustomStringConvertible {
+package struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     package enum Kind: String, Sendable {
         case connectionFailed   // refused, reset, DNS
         case timedOut

@@ -31,7 +31,7 @@ package final class IAMClient: IAMAPI {
               let roleId = role.child("RoleId")?.text, !roleId.isEmpty,
               let arn = role.child("Arn")?.text, let roleName = role.child("RoleName")?.text
         else {
-            throw AWSError(code: AWSError.invalidResponse, message: "GetRole response has no Role with RoleId, Arn and RoleName",
+            throw AWSError(code: .invalidResponse, message: "GetRole response has no Role with RoleId, Arn and RoleName",
                            operation: "iam:GetRole")
         }
         return Role(roleName: roleName, roleId: roleId, arn: arn)

@@ -66,7 +66,7 @@ package final class RuntimeAPIClient {
         do {
             return try transport.send(request.httpRequest(to: address), timeout: timeout)
         } catch {
-            throw RuntimeError(.transportFailed, "Runtime API at \(address): \(error)")
+            throw RuntimeError(.transportFailed, "Runtime API at \(address): \(error)", underlying: error)
         }
     }
 }

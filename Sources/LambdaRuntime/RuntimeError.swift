@@ -1,3 +1,5 @@
+import HTTP
+
 /// Why talking to the Runtime API failed. One error type for the layer, with
 /// a code to switch on; `requestId` names the invocation when one is known.
 package struct RuntimeError: Error, Equatable, CustomStringConvertible {
@@ -17,11 +19,14 @@ package struct RuntimeError: Error, Equatable, CustomStringConvertible {
     package var code: Code
     package var message: String
     package var requestId: String?
+    /// The transport's failure, for `transportFailed`.
+    package var underlying: TransportError?
 
-    package init(_ code: Code, _ message: String, requestId: String? = nil) {
+    package init(_ code: Code, _ message: String, requestId: String? = nil, underlying: TransportError? = nil) {
         self.code = code
         self.message = message
         self.requestId = requestId
+        self.underlying = underlying
     }
 
     package var description: String {

@@ -31,7 +31,7 @@ package final class STSClient: STSAPI {
               let expirationText = credentials.child("Expiration")?.text,
               let expiration = ISO8601Timestamp.parse(expirationText)
         else {
-            throw AWSError(code: AWSError.invalidResponse,
+            throw AWSError(code: .invalidResponse,
                            message: "AssumeRole response for \(roleArn) lacks AccessKeyId, SecretAccessKey, SessionToken or a valid Expiration",
                            operation: "sts:AssumeRole")
         }

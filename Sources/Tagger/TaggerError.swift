@@ -1,39 +1,77 @@
 import AWSQuery
 import Primitives
 
-/// Why an invocation failed, with the `errorType` Lambda reports and a
-/// one-line message that never holds credentials.
+/// Why an invocation failed: what went wrong, with the error underneath, and
+/// where (a member account, a region). `errorType` and the one-line message
+/// are derived from them; neither ever holds credentials.
 package struct TaggerError: Error, Equatable, CustomStringConvertible {
+    package enum Reason: Equatable {
+        /// The input is not an event this function understands (the message names the JSON path).
+        case invalidEvent(String)
+        /// A setting is missing or invalid.
+        case configuration(ConfigurationError)
+        /// An AWS call failed.
+        case aws(AWSError)
+        /// Some of `total` sweeps failed; the others were done.
+        case sweepsFailed([TaggerError], total: Int)
+    }
+
+    /// How a failure ends a local run: bad input and configuration are the
+    /// caller's to fix (exit code 2), a failed AWS call may pass (exit code 1).
     package enum Kind: Sendable, Equatable {
-        /// The input cannot be handled: exit code 2 locally.
         case invalidEvent
-        /// A setting is missing or wrong: exit code 2 locally.
         case configuration
-        /// An AWS call failed: exit code 1 locally.
         case aws
     }
 
-    package var kind: Kind
-    /// `InvalidEvent`, `Configuration`, or the AWS error code (`AccessDenied`, `DeadlineExceeded`, …).
-    package var errorType: String
-    package var message: String
+    package var reason: Reason
+    /// Where it happened, outermost first: `account 111122223333`, `eu-west-1`.
+    package var scope: [String] = []
 
-    package init(kind: Kind, errorType: String, message: String) {
-        self.kind = kind
-        self.errorType = errorType
-        self.message = Self.oneLine(message)
+    package init(_ reason: Reason, scope: [String] = []) {
+        self.reason = reason
+        self.scope = scope
     }
 
-    package static func invalidEvent(_ message: String) -> TaggerError {
-        TaggerError(kind: .invalidEvent, errorType: "InvalidEvent", message: message)
+    package static func invalidEvent(_ message: String) -> TaggerError { TaggerError(.invalidEvent(message)) }
+    package static func configuration(_ error: ConfigurationError) -> TaggerError { TaggerError(.configuration(error)) }
+    package static func aws(_ error: AWSError) -> TaggerError { TaggerError(.aws(error)) }
+
+    /// The same failure, placed inside `place` (an account, a region).
+    package func within(_ place: String) -> TaggerError {
+        TaggerError(reason, scope: [place] + scope)
     }
 
-    package static func configuration(_ error: ConfigurationError) -> TaggerError {
-        TaggerError(kind: .configuration, errorType: "Configuration", message: error.description)
+    package var kind: Kind {
+        switch reason {
+        case .invalidEvent: .invalidEvent
+        case .configuration: .configuration
+        case .aws: .aws
+        case .sweepsFailed(let failures, _): failures.first?.kind ?? .aws
+        }
     }
 
-    package static func aws(_ error: AWSError) -> TaggerError {
-        TaggerError(kind: .aws, errorType: error.code, message: error.description)
+    /// The errorType Lambda is told and local runs log (see `ErrorType`).
+    package var errorType: String {
+        switch reason {
+        case .invalidEvent: ErrorType.invalidEvent
+        case .configuration: ErrorType.invalidConfiguration
+        case .aws(let error): error.code.description
+        case .sweepsFailed(let failures, _): failures.first?.errorType ?? ErrorType.unhandled
+        }
+    }
+
+    /// One bounded line: the scope, then what went wrong.
+    package var message: String {
+        let what: String
+        switch reason {
+        case .invalidEvent(let message): what = message
+        case .configuration(let error): what = error.description
+        case .aws(let error): what = error.description
+        case .sweepsFailed(let failures, let total):
+            what = "\(failures.count) of \(total) sweeps failed, the others were done: " + failures.map(\.message).joined(separator: "; ")
+        }
+        return Self.oneLine(scope.map { $0 + ": " }.joined() + what)
     }
 
     package var description: String { "\(errorType): \(message)" }

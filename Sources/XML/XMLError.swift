@@ -1,6 +1,6 @@
 /// Why a document was refused, and where. The message names the construct at
 /// fault but never quotes more than a short name from the document.
-package struct XMLError: Error, Equatable, CustomStringConvertible {
+package struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
     package enum Kind: String, Sendable {
         /// Not well-formed: a broken tag, attribute, reference or comment.
         case malformed

@@ -45,13 +45,9 @@ enum LambdaEntry {
         do {
             try loop.run { metadata, payload in
                 let deadline = metadata.deadline.addingTimeInterval(-safetyMargin)
-                do throws(TaggerError) {
-                    let result = try tagger.handle(event: Data(payload), deadline: deadline)
-                    logger.info(result.summary)
-                    return Array(result.json.utf8)
-                } catch {
-                    throw HandlerFailure(error)
-                }
+                let result = try tagger.handle(event: Data(payload), deadline: deadline)
+                logger.info(result.summary)
+                return Array(result.json.utf8)
             }
         } catch {
             logger.fatal("the Runtime API is unusable: \(error)")
@@ -75,15 +71,9 @@ enum LambdaEntry {
     }
 }
 
-/// An invocation's failure as Lambda is told it: the tagger's explicit errorType.
-struct HandlerFailure: FunctionError {
-    let errorType: String
-    let description: String
-
-    init(_ error: TaggerError) {
-        errorType = error.errorType
-        description = error.message
-    }
+/// The tagger's failures are function errors with the errorType of its table.
+extension TaggerError: FunctionError {
+    package var errorMessage: String { message }
 }
 
 /// Why start-up failed, with the errorType posted to /runtime/init/error.
@@ -92,9 +82,7 @@ struct InitFailure {
     let message: String
 
     init(_ error: any Error) {
-        switch error {
-        case let error as ConfigurationError: (errorType, message) = ("Runtime.InvalidConfiguration", error.description)
-        default: (errorType, message) = ("Runtime.InitError", "\(error)")
-        }
+        errorType = ErrorType.of(error)
+        message = "\(error)"
     }
 }

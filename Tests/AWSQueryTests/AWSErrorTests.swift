@@ -69,7 +69,7 @@ final class AWSErrorTests: XCTestCase {
         ]
         for (name, status, code, message, requestId) in cases {
             let error = try error(name, status: status)
-            XCTAssertEqual(error.code, code, name)
+            XCTAssertEqual(error.code, .service(code), name)
             XCTAssertEqual(error.message, message, name)
             XCTAssertEqual(error.requestId, requestId ?? headerRequestId, name)
             XCTAssertEqual(error.httpStatus, status, name)
@@ -100,18 +100,19 @@ final class AWSErrorTests: XCTestCase {
     }
 
     func testBodiesWithoutAnAWSErrorFallBackToTheStatus() {
-        let bodies: [(String, Int, String)] = [
-            ("<html><body>502 Bad Gateway</body></html>", 502, "HTTP502"),
-            ("", 503, "HTTP503"),
-            ("", 400, AWSError.invalidResponse),
-            ("<Response><Errors><Error><Message>no code</Message></Error></Errors></Response>", 400, AWSError.invalidResponse),
-            ("<Response><Errors><Error><Code></Code></Error></Errors></Response>", 403, AWSError.invalidResponse),
-            ("<Response><Errors><Error><Code>Truncated", 400, AWSError.invalidResponse),
-            ("Service Unavailable", 503, "HTTP503"),
+        let bodies: [(String, Int, AWSError.Code)] = [
+            ("<html><body>502 Bad Gateway</body></html>", 502, .serverError(status: 502)),
+            ("", 503, .serverError(status: 503)),
+            ("", 400, AWSError.Code.invalidResponse),
+            ("<Response><Errors><Error><Message>no code</Message></Error></Errors></Response>", 400, AWSError.Code.invalidResponse),
+            ("<Response><Errors><Error><Code></Code></Error></Errors></Response>", 403, AWSError.Code.invalidResponse),
+            ("<Response><Errors><Error><Code>Truncated", 400, AWSError.Code.invalidResponse),
+            ("Service Unavailable", 503, .serverError(status: 503)),
         ]
         for (body, status, code) in bodies {
             let error = error(Array(body.utf8), status: status)
             XCTAssertEqual(error.code, code, body)
+            XCTAssertEqual(error.code.description, status >= 500 ? "HTTP\(status)" : "InvalidResponse", body)
             XCTAssertEqual(error.httpStatus, status, body)
             XCTAssertEqual(error.requestId, headerRequestId, body)
         }
@@ -121,7 +122,7 @@ final class AWSErrorTests: XCTestCase {
         let laughs = #"<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>"#
             + "<Response><Errors><Error><Code>&b;</Code></Error></Errors></Response>"
         let error = error(Array(laughs.utf8), status: 400)
-        XCTAssertEqual(error.code, AWSError.invalidResponse)
+        XCTAssertEqual(error.code, AWSError.Code.invalidResponse)
         XCTAssertFalse(error.message.contains("aaaa"))
     }
 }

@@ -87,7 +87,7 @@ final class QueryClientTests: XCTestCase {
             let transport = ScriptedTransport([.response(.ec2Error(status, code: code, message: "denied", requestId: "rid"))])
             XCTAssertThrowsError(try client(transport, clock: clock).send(action: "CreateTags", parameters: [], deadline: clock.now + 10)) {
                 let error = $0 as! AWSError
-                XCTAssertEqual(error.code, code)
+                XCTAssertEqual(error.code, .service(code))
                 XCTAssertEqual(error.message, "denied")
                 XCTAssertEqual(error.requestId, "rid")
                 XCTAssertEqual(error.httpStatus, status)
@@ -100,13 +100,14 @@ final class QueryClientTests: XCTestCase {
     }
 
     func testACertificateFailureAndAnOversizedBodyAreFinal() {
-        for (failure, code) in [(TransportError(.tls, "curl error 60: SSL certificate problem"), AWSError.tlsError),
-                                (TransportError(.responseTooLarge, "larger than 16 MiB"), AWSError.invalidResponse)] {
+        for (failure, code) in [(TransportError(.tls, "curl error 60: SSL certificate problem"), AWSError.Code.tlsError),
+                                (TransportError(.responseTooLarge, "larger than 16 MiB"), AWSError.Code.invalidResponse)] {
             let clock = FakeClock()
             let transport = ScriptedTransport([.failure(failure), .response(ok)])
             XCTAssertThrowsError(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: clock.now + 10)) {
                 XCTAssertEqual(($0 as! AWSError).code, code)
                 XCTAssertEqual(($0 as! AWSError).attempts, 1)
+                XCTAssertEqual(($0 as! AWSError).underlying as? TransportError, failure, "the transport's error is kept underneath")
             }
             XCTAssertEqual(transport.requests.count, 1)
         }
@@ -116,7 +117,7 @@ final class QueryClientTests: XCTestCase {
         let clock = FakeClock()
         let transport = ScriptedTransport(Array(repeating: .response(.ec2Error(503, code: "RequestLimitExceeded")), count: 3))
         XCTAssertThrowsError(try client(transport, clock: clock, maxAttempts: 3).send(action: "DescribeInstances", parameters: [], deadline: clock.now + 60)) {
-            XCTAssertEqual(($0 as! AWSError).code, "RequestLimitExceeded")
+            XCTAssertEqual(($0 as! AWSError).code, .service("RequestLimitExceeded"))
             XCTAssertEqual(($0 as! AWSError).attempts, 3)
         }
         XCTAssertEqual(transport.requests.count, 3)
@@ -129,7 +130,7 @@ final class QueryClientTests: XCTestCase {
         // 0.05 + 0.1 fit in 0.2 s; the next wait (0.2) would not.
         XCTAssertThrowsError(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: start + 0.2)) {
             let error = $0 as! AWSError
-            XCTAssertEqual(error.code, "RequestLimitExceeded")
+            XCTAssertEqual(error.code, .service("RequestLimitExceeded"))
             XCTAssertEqual(error.attempts, 3)
             XCTAssertTrue(error.message.contains("deadline"), error.message)
         }
@@ -142,7 +143,7 @@ final class QueryClientTests: XCTestCase {
         let start = clock.now
         let transport = ScriptedTransport([.delayed(seconds: 30, then: ok)], clock: clock)
         XCTAssertThrowsError(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: start + 2)) {
-            XCTAssertEqual(($0 as! AWSError).code, AWSError.deadlineExceeded)
+            XCTAssertEqual(($0 as! AWSError).code, AWSError.Code.deadlineExceeded)
         }
         XCTAssertEqual(transport.requests.count, 1)
         XCTAssertEqual(transport.timeouts, [2])
@@ -153,7 +154,7 @@ final class QueryClientTests: XCTestCase {
         let clock = FakeClock()
         let transport = ScriptedTransport([])
         XCTAssertThrowsError(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: clock.now - 1)) {
-            XCTAssertEqual(($0 as! AWSError).code, AWSError.deadlineExceeded)
+            XCTAssertEqual(($0 as! AWSError).code, AWSError.Code.deadlineExceeded)
             XCTAssertEqual(($0 as! AWSError).attempts, 0)
         }
         XCTAssertEqual(transport.requests.count, 0)
@@ -163,7 +164,7 @@ final class QueryClientTests: XCTestCase {
         let clock = FakeClock()
         let transport = ScriptedTransport([.response(.xml(200, "<DescribeInstancesResponse><reservationSet>"))])
         XCTAssertThrowsError(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: clock.now + 10)) {
-            XCTAssertEqual(($0 as! AWSError).code, AWSError.invalidResponse)
+            XCTAssertEqual(($0 as! AWSError).code, AWSError.Code.invalidResponse)
         }
         XCTAssertEqual(transport.requests.count, 1)
     }

@@ -78,7 +78,7 @@ final class CorpusTests: XCTestCase {
             // The same bytes as an AWS error answer: never a crash, and a code only from a readable body.
             let error = AWSError.fromResponse(HTTPResponse(status: 400, body: bytes), operation: "ec2:DescribeInstances")
             if case .some(let expectedError) = (entry["expect"] as! [String: Any])["kind"] as? String {
-                XCTAssertEqual(error.code, AWSError.invalidResponse, "\(file) (\(expectedError)) must not yield an AWS error code")
+                XCTAssertEqual(error.code, AWSError.Code.invalidResponse, "\(file) (\(expectedError)) must not yield an AWS error code")
             }
             checked += 1
         }

@@ -85,7 +85,7 @@ final class EC2ClientTests: XCTestCase {
         let page = "<DescribeInstancesResponse><reservationSet/><nextToken>same</nextToken></DescribeInstancesResponse>"
         let transport = ScriptedTransport([.response(.xml(200, page)), .response(.xml(200, page))])
         XCTAssertThrowsError(try client(transport).describeInstances(filters: [], pageSize: 1000, deadline: clock.now + 10) { _ in }) {
-            XCTAssertEqual(($0 as? AWSError)?.code, AWSError.invalidResponse)
+            XCTAssertEqual(($0 as? AWSError)?.code, AWSError.Code.invalidResponse)
         }
         XCTAssertEqual(transport.requests.count, 2)
     }
@@ -129,7 +129,7 @@ final class EC2ClientTests: XCTestCase {
         let ignored = ScriptedTransport([try response(200, "aws-delete-tags.xml")])
         XCTAssertThrowsError(try client(ignored).deleteTags(resourceIds: ["i-1"], tags: [Tag(key: "k", value: "v")], dryRun: true,
                                                             deadline: clock.now + 10)) {
-            XCTAssertEqual(($0 as? AWSError)?.code, "DryRunIgnored")
+            XCTAssertEqual(($0 as? AWSError)?.code, .dryRunIgnored)
             XCTAssertEqual(($0 as? AWSError)?.operation, "ec2:DeleteTags")
         }
     }
@@ -154,7 +154,7 @@ final class EC2ClientTests: XCTestCase {
     func testDryRunOperationWithoutDryRunIsAnError() throws {
         let transport = ScriptedTransport([try response(412, "jclouds-dry-run.xml")])
         XCTAssertThrowsError(try client(transport).createTags(resourceIds: ["i-1"], tags: [Tag(key: "k", value: "v")], deadline: clock.now + 10)) {
-            XCTAssertEqual(($0 as? AWSError)?.code, "DryRunOperation")
+            XCTAssertEqual(($0 as? AWSError)?.code, .service("DryRunOperation"))
         }
         XCTAssertFalse(form(transport, 0).contains("DryRun=true"))
     }
@@ -163,7 +163,7 @@ final class EC2ClientTests: XCTestCase {
         let transport = ScriptedTransport([try response(200, "aws-create-tags.xml")])
         XCTAssertThrowsError(try client(transport).createTags(resourceIds: ["i-1"], tags: [Tag(key: "k", value: "v")], dryRun: true,
                                                               deadline: clock.now + 10)) {
-            XCTAssertEqual(($0 as? AWSError)?.code, "DryRunIgnored")
+            XCTAssertEqual(($0 as? AWSError)?.code, .dryRunIgnored)
         }
     }
 
@@ -171,7 +171,7 @@ final class EC2ClientTests: XCTestCase {
         let transport = ScriptedTransport([try response(400, "moto-describe-instances-not-found.xml")])
         XCTAssertThrowsError(try client(transport).describeInstances(ids: ["i-0123456789abcdef0"], deadline: clock.now + 10)) {
             let error = $0 as! AWSError
-            XCTAssertEqual(error.code, "InvalidInstanceID.NotFound")
+            XCTAssertEqual(error.code, .service("InvalidInstanceID.NotFound"))
             XCTAssertEqual(error.message, "The instance ID 'i-0123456789abcdef0' does not exist")
             XCTAssertEqual(error.requestId, "request-id")
             XCTAssertEqual(error.httpStatus, 400)

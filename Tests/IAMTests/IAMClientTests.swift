@@ -53,7 +53,7 @@ final class IAMClientTests: XCTestCase {
         let transport = ScriptedTransport([try response(404, "moto-get-role-no-such-entity.xml")])
         XCTAssertThrowsError(try client(transport).getRole(name: "No-Such-Role", deadline: clock.now + 10)) {
             let error = $0 as! AWSError
-            XCTAssertEqual(error.code, "NoSuchEntity")
+            XCTAssertEqual(error.code, .service("NoSuchEntity"))
             XCTAssertEqual(error.message, "Role No-Such-Role not found")
             XCTAssertEqual(error.requestId, "RJFjfmbhVQzC5F0795yLi5AmPT86uyjiaguGI1Ef3mEN4r5NaSJR")
             XCTAssertEqual(error.httpStatus, 404)
@@ -67,7 +67,7 @@ final class IAMClientTests: XCTestCase {
                      "<GetRoleResponse><GetRoleResult><Role><RoleName>r</RoleName><Arn>a</Arn><RoleId/></Role></GetRoleResult></GetRoleResponse>"] {
             let transport = ScriptedTransport([.response(.xml(200, body))])
             XCTAssertThrowsError(try client(transport).getRole(name: "r", deadline: clock.now + 10)) {
-                XCTAssertEqual(($0 as? AWSError)?.code, AWSError.invalidResponse)
+                XCTAssertEqual(($0 as? AWSError)?.code, AWSError.Code.invalidResponse)
             }
         }
     }

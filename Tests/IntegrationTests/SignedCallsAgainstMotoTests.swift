@@ -103,13 +103,13 @@ final class SignedCallsAgainstMotoTests: XCTestCase {
         let ec2 = EC2Client(client: try queryClient("ec2", apiVersion: EC2Client.apiVersion, secret: "wrong-secret"))
         XCTAssertThrowsError(try ec2.describeInstances(ids: ["i-0123456789abcdef0"], deadline: deadline)) {
             let error = $0 as! AWSError
-            XCTAssertEqual(error.code, "AuthFailure")
+            XCTAssertEqual(error.code, .service("AuthFailure"))
             XCTAssertEqual(error.httpStatus, 401)
             XCTAssertFalse("\(error)".contains("wrong-secret"))
         }
         let iam = IAMClient(client: try queryClient("iam", apiVersion: IAMClient.apiVersion, secret: "wrong-secret"))
         XCTAssertThrowsError(try iam.getRole(name: "Okta-ServiceWorkbenchUser", deadline: deadline)) {
-            XCTAssertEqual(($0 as! AWSError).code, "SignatureDoesNotMatch")
+            XCTAssertEqual(($0 as! AWSError).code, .service("SignatureDoesNotMatch"))
         }
     }
 }

@@ -6,7 +6,7 @@ final class ErrorReportTests: XCTestCase {
     private struct InvalidEvent: FunctionError {
         var reason: String
         var errorType: String { "InvalidEvent" }
-        var description: String { "the event is not JSON: \(reason)" }
+        var errorMessage: String { "the event is not JSON: \(reason)" }
     }
 
     private struct Opaque: Error {}

@@ -8,7 +8,7 @@ import XCTest
 final class RuntimeLoopTests: XCTestCase {
     private struct InvalidEvent: FunctionError {
         var errorType: String { "InvalidEvent" }
-        var description: String { "the event has no \"detail\"" }
+        var errorMessage: String { "the event has no \"detail\"" }
     }
 
     private struct Crash: Error {}

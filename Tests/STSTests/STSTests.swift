@@ -66,7 +66,7 @@ final class STSTests: XCTestCase {
             roleArn: "arn:aws:iam::111111111111:role/aws-userid-tagger-member", sessionName: "s", externalId: nil,
             durationSeconds: 900, deadline: clock.now + 10)) {
             let error = $0 as! AWSError
-            XCTAssertEqual(error.code, "AccessDenied")
+            XCTAssertEqual(error.code, .service("AccessDenied"))
             XCTAssertTrue(error.message.contains("111111111111"))
         }
         XCTAssertEqual(transport.requests.count, 1)
@@ -77,7 +77,7 @@ final class STSTests: XCTestCase {
         let transport = ScriptedTransport([.response(.xml(200, "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>"))])
         XCTAssertThrowsError(try client(transport, clock: clock).assumeRole(
             roleArn: "arn:aws:iam::1:role/r", sessionName: "s", externalId: nil, durationSeconds: 900, deadline: clock.now + 10)) {
-            XCTAssertEqual(($0 as! AWSError).code, AWSError.invalidResponse)
+            XCTAssertEqual(($0 as! AWSError).code, AWSError.Code.invalidResponse)
         }
     }
 }

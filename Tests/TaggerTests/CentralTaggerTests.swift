@@ -61,7 +61,7 @@ final class CentralTaggerTests: XCTestCase {
     }
 
     func testAFailureNamesTheAccountAndTheRoleThatCouldNotBeAssumed() throws {
-        iam[accountB]!.failure = AWSError(code: "AccessDenied", message: "User: arn:aws:sts::123456789012:assumed-role/central/fn is not authorized to perform: sts:AssumeRole",
+        iam[accountB]!.failure = AWSError(code: .service("AccessDenied"), message: "User: arn:aws:sts::123456789012:assumed-role/central/fn is not authorized to perform: sts:AssumeRole",
                                           httpStatus: 403, operation: "sts:AssumeRole")
         let tagger = makeTagger()
         XCTAssertThrowsError(try tagger.handle(event: launch("i-0000000000000000b", in: accountB, by: "bob"), deadline: deadline)) { error in
@@ -102,7 +102,7 @@ final class CentralTaggerTests: XCTestCase {
     func testReconcileGoesOnPastAFailingAccountThenReportsIt() throws {
         fakeEC2(accountA).instances["i-0000000000000000a"] = TestData.instance("i-0000000000000000a", createdBy: "alice")
         fakeEC2(accountC).instances["i-0000000000000000c"] = TestData.instance("i-0000000000000000c", createdBy: "carol")
-        iam[accountB]!.failure = AWSError(code: "AccessDenied", message: "denied", httpStatus: 403, operation: "sts:AssumeRole")
+        iam[accountB]!.failure = AWSError(code: .service("AccessDenied"), message: "denied", httpStatus: 403, operation: "sts:AssumeRole")
         XCTAssertThrowsError(try makeTagger(allowed: [accountA, accountB, accountC]).reconcile(deadline: deadline)) { error in
             let error = error as! TaggerError
             XCTAssertEqual(error.errorType, "AccessDenied")
@@ -114,7 +114,7 @@ final class CentralTaggerTests: XCTestCase {
 
     func testCentralReconcileNeedsTheAccountsToSweep() {
         XCTAssertThrowsError(try makeTagger().handle(event: TestData.sample("scheduled.json"), deadline: deadline)) { error in
-            XCTAssertEqual((error as? TaggerError)?.errorType, "Configuration")
+            XCTAssertEqual((error as? TaggerError)?.errorType, "InvalidConfiguration")
             XCTAssertTrue((error as? TaggerError)?.message.hasPrefix("ALLOWED_ACCOUNTS: not set") ?? false, "\(error)")
         }
         XCTAssertTrue(clientsMade.isEmpty)

@@ -227,7 +227,7 @@ final class TaggingServiceTests: XCTestCase {
         let tagger = makeTagger()
         _ = try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)
         let writes = ec2.writes.count
-        iam.failure = AWSError(code: "NoSuchEntity", message: "The role with name Okta-ServiceWorkbenchUser cannot be found.",
+        iam.failure = AWSError(code: .service("NoSuchEntity"), message: "The role with name Okta-ServiceWorkbenchUser cannot be found.",
                                httpStatus: 404, operation: "iam:GetRole")
         XCTAssertThrowsError(try tagger.reconcile(deadline: deadline)) { error in
             XCTAssertEqual((error as? TaggerError)?.errorType, "NoSuchEntity")
@@ -262,13 +262,13 @@ final class TaggingServiceTests: XCTestCase {
     }
 
     func testAWSFailuresKeepTheirCode() throws {
-        iam.failure = AWSError(code: "AccessDenied", message: "not authorized to perform: iam:GetRole", httpStatus: 403, operation: "iam:GetRole")
+        iam.failure = AWSError(code: .service("AccessDenied"), message: "not authorized to perform: iam:GetRole", httpStatus: 403, operation: "iam:GetRole")
         XCTAssertThrowsError(try makeTagger().handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
             XCTAssertEqual((error as? TaggerError)?.errorType, "AccessDenied")
             XCTAssertEqual((error as? TaggerError)?.message, "iam:GetRole: AccessDenied: not authorized to perform: iam:GetRole (HTTP 403)")
         }
         iam.failure = nil
-        ec2.failure = AWSError(code: AWSError.deadlineExceeded, message: "no time left", operation: "ec2:DescribeInstances")
+        ec2.failure = AWSError(code: AWSError.Code.deadlineExceeded, message: "no time left", operation: "ec2:DescribeInstances")
         XCTAssertThrowsError(try makeTagger().handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
             XCTAssertEqual((error as? TaggerError)?.errorType, "DeadlineExceeded")
         }
@@ -279,7 +279,7 @@ final class TaggingServiceTests: XCTestCase {
             throw ConfigurationError(setting: "AWS_ENDPOINT_URL_EC2", problem: "'ftp://x' must start with https:// or http://")
         })
         XCTAssertThrowsError(try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: deadline)) { error in
-            XCTAssertEqual((error as? TaggerError)?.errorType, "Configuration")
+            XCTAssertEqual((error as? TaggerError)?.errorType, "InvalidConfiguration")
             XCTAssertEqual((error as? TaggerError)?.message, "AWS_ENDPOINT_URL_EC2: 'ftp://x' must start with https:// or http://")
         }
     }

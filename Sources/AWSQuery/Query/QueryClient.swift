@@ -40,7 +40,7 @@ package final class QueryClient {
             attempt += 1
             let remaining = deadline.timeIntervalSince(clock.now)
             guard remaining > 0 else {
-                throw AWSError(code: AWSError.deadlineExceeded, message: "no time left before the deadline",
+                throw AWSError(code: .deadlineExceeded, message: "no time left before the deadline",
                                operation: operation, attempts: attempt - 1)
             }
             var error: AWSError
@@ -64,12 +64,12 @@ package final class QueryClient {
     /// Failures below HTTP, as AWS error codes: resets, refusals and a timed-out
     /// attempt with time left are `NetworkError` (retried); a certificate that
     /// fails verification and an oversized body are final.
-    static func code(of error: TransportError, deadlinePassed: Bool) -> String {
+    static func code(of error: TransportError, deadlinePassed: Bool) -> AWSError.Code {
         switch error.kind {
-        case .timedOut: deadlinePassed ? AWSError.deadlineExceeded : AWSError.networkError
-        case .tls: AWSError.tlsError
-        case .responseTooLarge: AWSError.invalidResponse
-        case .connectionFailed, .other: AWSError.networkError
+        case .timedOut: deadlinePassed ? .deadlineExceeded : .networkError
+        case .tls: .tlsError
+        case .responseTooLarge: .invalidResponse
+        case .connectionFailed, .other: .networkError
         }
     }
 
@@ -91,7 +91,7 @@ package final class QueryClient {
             response = try transport.send(request, timeout: timeout)
         } catch {
             throw AWSError(code: Self.code(of: error, deadlinePassed: clock.now >= deadline),
-                           message: error.description, operation: operation)
+                           message: error.description, operation: operation, underlying: error)
         }
         guard (200..<300).contains(response.status) else {
             throw AWSError.fromResponse(response, operation: operation)
@@ -99,9 +99,10 @@ package final class QueryClient {
         do {
             return try XMLReader.parse(response.body)
         } catch {
-            throw AWSError(code: AWSError.invalidResponse,
+            throw AWSError(code: .invalidResponse,
                            message: "HTTP \(response.status) with an unreadable body: \(error.description)",
-                           requestId: response.headers["x-amzn-RequestId"], httpStatus: response.status, operation: operation)
+                           requestId: response.headers["x-amzn-RequestId"], httpStatus: response.status, operation: operation,
+                           underlying: error)
         }
     }
 }

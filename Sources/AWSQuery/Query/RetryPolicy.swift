@@ -33,13 +33,18 @@ package struct RetryPolicy: Sendable {
     ]
     static let transientCodes: Set<String> = [
         "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "RequestTimeout",
-        "RequestTimeoutException", AWSError.networkError,
+        "RequestTimeoutException",
     ]
 
     /// Throttling, 5xx and network failures are retried; everything else
-    /// (AuthFailure, UnauthorizedOperation, AccessDenied, validation errors) is final.
+    /// (AuthFailure, UnauthorizedOperation, AccessDenied, validation errors,
+    /// certificates, unreadable answers, the deadline) is final.
     package func isRetryable(_ error: AWSError) -> Bool {
-        if Self.throttlingCodes.contains(error.code) || Self.transientCodes.contains(error.code) { return true }
+        switch error.code {
+        case .service(let code) where Self.throttlingCodes.contains(code) || Self.transientCodes.contains(code): return true
+        case .networkError, .serverError: return true
+        default: break
+        }
         if let status = error.httpStatus, [500, 502, 503, 504].contains(status) { return true }
         return false
     }

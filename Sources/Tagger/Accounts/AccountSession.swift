@@ -38,7 +38,7 @@ final class AccountSession {
     /// refused the member role, names that role: the operator must know
     /// which of many accounts lacks or distrusts it.
     func failure(_ error: any Error) -> TaggerError {
-        var failure: TaggerError
+        let failure: TaggerError
         switch error {
         case var error as AWSError:
             if error.operation == "sts:AssumeRole", let role = clients.memberRoleArn {
@@ -47,9 +47,8 @@ final class AccountSession {
             failure = .aws(error)
         case let error as TaggerError: failure = error
         case let error as ConfigurationError: failure = .configuration(error)
-        default: failure = TaggerError(kind: .configuration, errorType: "Configuration", message: "cannot make an AWS client: \(error)")
+        default: failure = .configuration(ConfigurationError(setting: "AWS client", problem: "cannot be made: \(error)"))
         }
-        if let account { failure = TaggerError(kind: failure.kind, errorType: failure.errorType, message: "account \(account): \(failure.message)") }
-        return failure
+        return account.map { failure.within("account \($0)") } ?? failure
     }
 }

@@ -27,7 +27,7 @@ struct InstanceLookup {
         while !remaining.isEmpty {
             do {
                 return try ec2.describeInstances(ids: remaining, deadline: deadline)
-            } catch where error.code == Self.notFound {
+            } catch where error.isService(Self.notFound) {
                 if let delay = retries.popFirst() {
                     if clock.now.addingTimeInterval(delay) < deadline {
                         clock.sleep(seconds: delay)
@@ -48,7 +48,7 @@ struct InstanceLookup {
         for id in ids {
             do {
                 found += try ec2.describeInstances(ids: [id], deadline: deadline)
-            } catch where error.code == Self.notFound {
+            } catch where error.isService(Self.notFound) {
                 continue
             }
         }

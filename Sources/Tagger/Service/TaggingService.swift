@@ -64,7 +64,7 @@ package final class TaggingService {
     /// loses one nothing backs, in batches of at most 1,000 instances per call.
     /// The users' RoleId is read again at the start of each account's sweep.
     /// - Throws: after sweeping all the others, the failures of the accounts
-    ///   and regions that failed (the first one's `errorType`).
+    ///   and regions that failed (`sweepsFailed`, with the first one's `errorType`).
     package func reconcile(region: String? = nil, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
         let regions = region.map { [$0] } ?? configuration.reconcileRegions
         for region in regions where !Region.isValid(region) {
@@ -86,15 +86,13 @@ package final class TaggingService {
                 do {
                     result.append(try sweep(session, region: region, refreshingRoleId: index == 0, deadline: deadline, dryRun: dryRun))
                 } catch {
-                    failures.append(regions.count > 1 ? TaggerError(kind: error.kind, errorType: error.errorType, message: "\(region): \(error.message)") : error)
+                    failures.append(regions.count > 1 ? error.within(region) : error)
                 }
             }
         }
         guard let first = failures.first else { return result }
         if failures.count == 1 && accounts.count * regions.count == 1 { throw first }
-        throw TaggerError(kind: first.kind, errorType: first.errorType,
-                          message: "\(failures.count) of \(accounts.count * regions.count) sweeps failed, the others were done: "
-                              + failures.map(\.message).joined(separator: "; "))
+        throw TaggerError(.sweepsFailed(failures, total: accounts.count * regions.count))
     }
 
     private func sweep(_ session: AccountSession, region: String, refreshingRoleId: Bool, deadline: Date,
@@ -183,7 +181,7 @@ package final class TaggingService {
             throw session.failure(error)
         }
         guard RoleID.isValid(role.roleId) else {
-            throw session.failure(AWSError(code: AWSError.invalidResponse,
+            throw session.failure(AWSError(code: .invalidResponse,
                                            message: "GetRole gave \(quoted(role.roleId)) as the id of \(roleName), not AROA followed by upper-case letters and digits",
                                            operation: "iam:GetRole"))
         }

@@ -69,7 +69,7 @@ final class FakeEC2: EC2API {
             let message = !namesMissingIds ? "Some instance IDs do not exist"
                 : missing.count == 1 ? "The instance ID '\(missing[0])' does not exist"
                 : "The instance IDs '\(missing.joined(separator: ", "))' do not exist"
-            throw AWSError(code: "InvalidInstanceID.NotFound", message: message, httpStatus: 400, operation: "ec2:DescribeInstances")
+            throw AWSError(code: .service("InvalidInstanceID.NotFound"), message: message, httpStatus: 400, operation: "ec2:DescribeInstances")
         }
         return ids.compactMap { instances[$0] }
     }
@@ -126,7 +126,7 @@ final class FakeIAM: IAMAPI {
         getRoleCalls.append(name)
         if let failure { throw failure }
         guard name == role.roleName else {
-            throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404, operation: "iam:GetRole")
+            throw AWSError(code: .service("NoSuchEntity"), message: "The role with name \(name) cannot be found.", httpStatus: 404, operation: "iam:GetRole")
         }
         return role
     }
