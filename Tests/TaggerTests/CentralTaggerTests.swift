@@ -4,6 +4,7 @@ import Foundation
 import IAM
 import Primitives
 @testable import Tagger
+import TestSupport
 import XCTest
 
 /// The tagger in central mode over fake member accounts: each account has its

@@ -6,13 +6,14 @@ import Primitives
 import STS
 import SigV4
 @testable import Tagger
+import TestSupport
 import XCTest
 
 /// Central mode's wiring end to end over our real signer and Query clients:
 /// only the HTTP side of AWS is faked. STS issues 15-minute credentials per
 /// member role; IAM and EC2 answer per account, found from the signing key.
 final class MemberAccountsTests: XCTestCase {
-    private let clock = FakeClock()
+    private let clock = FakeClock(now: Date(timeIntervalSince1970: 1_795_600_000))  // 2026-11-25
     private var deadline: Date { clock.now.addingTimeInterval(10) }
     private lazy var aws = FakeAWSAccounts(clock: clock)
     private let accountA = "111111111111", accountB = "222222222222"

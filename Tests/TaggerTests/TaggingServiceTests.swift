@@ -4,6 +4,7 @@ import Foundation
 import IAM
 import Primitives
 @testable import Tagger
+import TestSupport
 import XCTest
 
 final class TaggingServiceTests: XCTestCase {

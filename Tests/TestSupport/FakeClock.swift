@@ -1,21 +1,32 @@
-import AWSQuery
 import Foundation
-import HTTP
 import Primitives
-import SigV4
 
-/// A clock that stands still until something sleeps; sleeping advances it
-/// instantly and is recorded, so retry timing is asserted without waiting.
+/// The one test clock: it stands still until something sleeps (sleeping
+/// advances it at once and is recorded, so retry timing is asserted without
+/// waiting) or, with a `step`, moves by that much at each reading (so a
+/// duration measured between two readings is known in advance).
 package final class FakeClock: WallClock {
-    package var now: Date
+    private var current: Date
+    private let step: Double
     package private(set) var sleeps: [Double] = []
 
-    package init(now: Date = Date(timeIntervalSince1970: 1_440_938_160)) { self.now = now }
+    package init(now: Date = Date(timeIntervalSince1970: 1_440_938_160), step: Double = 0) {
+        current = now
+        self.step = step
+    }
+
+    package var now: Date {
+        get {
+            defer { current = current.addingTimeInterval(step) }
+            return current
+        }
+        set { current = newValue }
+    }
 
     package func sleep(seconds: Double) {
         sleeps.append(seconds)
-        now = now.addingTimeInterval(seconds)
+        current = current.addingTimeInterval(seconds)
     }
 
-    package func advance(by seconds: Double) { now = now.addingTimeInterval(seconds) }
+    package func advance(by seconds: Double) { current = current.addingTimeInterval(seconds) }
 }

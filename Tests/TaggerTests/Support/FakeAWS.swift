@@ -1,21 +1,9 @@
 import AWSQuery
 import EC2
 import Foundation
+import TestSupport
 import IAM
 import Primitives
-
-/// A clock that only moves when the code under test sleeps.
-final class FakeClock: WallClock {
-    var now: Date
-    private(set) var sleeps: [Double] = []
-
-    init(now: Date = Date(timeIntervalSince1970: 1_795_600_000)) { self.now = now }
-
-    func sleep(seconds: Double) {
-        sleeps.append(seconds)
-        now = now.addingTimeInterval(seconds)
-    }
-}
 
 /// EC2 as the tagger sees it: a table of instances, every call recorded.
 /// Like EC2, a DescribeInstances naming an unknown id fails the whole batch
