@@ -45,17 +45,17 @@ let package = Package(
                                          "TaggerCommandLine"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
         .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4"], path: "bench/SigV4Benchmark"),
-        // The fakes every test target shares: a clock that moves only when told, a scripted transport.
+        // What every test target shares: a clock that moves only when told, a scripted transport, a loopback HTTP server.
         .target(name: "TestSupport", dependencies: ["Primitives", "HTTP", "SigV4", "AWSQuery"], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "AWSQueryTests", dependencies: ["AWSQuery", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EC2Tests", dependencies: ["EC2", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "STSTests", dependencies: ["STS", "TestSupport"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "TaggerTests", dependencies: ["Tagger", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TaggerCommandLineTests", dependencies: ["TaggerCommandLine"]),
         // The bad-input corpus (Tests/Corpus, read from the source tree) against its expected outcomes.

@@ -110,7 +110,12 @@ package final class CurlTransport: HTTPTransport {
     private func transportError(_ code: CURLcode, collector: ResponseCollector) -> TransportError {
         let detail = String(cString: errorBuffer)
         let message = "curl error \(code.rawValue): " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
-        if collector.overflowed { return TransportError(.responseTooLarge, "response body larger than \(options.maxResponseBytes) bytes") }
+        if collector.overflowed {
+            var status = 0
+            ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return TransportError(.responseTooLarge, "response body larger than \(options.maxResponseBytes) bytes",
+                                  partialResponse: HTTPResponse(status: status, headers: collector.headers))
+        }
         switch code {
         case CURLE_OPERATION_TIMEDOUT: return TransportError(.timedOut, message)
         // A handshake cut short (35) is the network's doing, like a reset: worth another try.

@@ -19,10 +19,14 @@ package struct TransportError: Error, Sendable, Equatable, CustomStringConvertib
 
     package var kind: Kind
     package var message: String
+    /// For `responseTooLarge`: the status and headers that arrived before the
+    /// body was refused (the body itself is left empty).
+    package var partialResponse: HTTPResponse?
 
-    package init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String, partialResponse: HTTPResponse? = nil) {
         self.kind = kind
         self.message = message
+        self.partialResponse = partialResponse
     }
 
     package var description: String { "\(kind.rawValue): \(message)" }

@@ -23,6 +23,11 @@ package struct InvocationMetadata: Sendable, Equatable {
     /// The deadline as a wall-clock instant, the form the AWS clients take.
     package var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 
+    /// A request id Lambda could send: 1 to 256 printable ASCII characters, no space.
+    package static func isValidRequestId(_ id: String) -> Bool {
+        (1...256).contains(id.utf8.count) && id.unicodeScalars.allSatisfy { (0x21..<0x7F).contains($0.value) }
+    }
+
     /// Reads and validates the headers of a `/invocation/next` response.
     /// - Throws: `missingRequestId` or `invalidRequestId`; `missingDeadline` or `invalidDeadline`
     ///   (with `requestId` set, so the invocation can still be answered).
@@ -30,7 +35,7 @@ package struct InvocationMetadata: Sendable, Equatable {
         guard let requestId = headers["Lambda-Runtime-Aws-Request-Id"], !requestId.isEmpty else {
             throw RuntimeError(.missingRequestId, "the next invocation has no Lambda-Runtime-Aws-Request-Id header")
         }
-        guard requestId.utf8.count <= 256, requestId.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) else {
+        guard Self.isValidRequestId(requestId) else {
             throw RuntimeError(.invalidRequestId, "the Lambda-Runtime-Aws-Request-Id header is not a printable id of at most 256 characters")
         }
         guard let deadlineText = headers["Lambda-Runtime-Deadline-Ms"], !deadlineText.isEmpty else {

@@ -12,10 +12,25 @@ package struct Invocation: Sendable, Equatable {
     }
 }
 
+/// What the loop needs of the Lambda Runtime API: the four calls a runtime
+/// makes. `RuntimeAPIClient` speaks them over HTTP; the loop's tests give it
+/// a fake, so the loop is tested without a network.
+package protocol RuntimeAPI: AnyObject {
+    /// Waits for the next event.
+    func nextInvocation() throws(RuntimeError) -> Invocation
+    func sendResponse(_ body: [UInt8], requestId: String) throws(RuntimeError)
+    func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError)
+    func sendInitError(_ report: ErrorReport) throws(RuntimeError)
+}
+
 /// Talks to the Lambda Runtime API over an `HTTPTransport` (libcurl in the
-/// function, a canned fake in tests). It never logs: payloads and responses
-/// are the caller's data.
-package final class RuntimeAPIClient {
+/// function). It never logs: payloads and responses are the caller's data.
+package final class RuntimeAPIClient: RuntimeAPI {
+    /// The read limit the runtime's transport should have: Lambda's largest
+    /// invocation payload (6 MB, synchronous invocations). A larger event is
+    /// refused unread and its invocation answered with `Runtime.EventTooLarge`.
+    package static let maxEventBytes = 6 << 20
+
     package let address: RuntimeAPIAddress
     private let transport: HTTPTransport
     private let postTimeout: Double
@@ -29,10 +44,23 @@ package final class RuntimeAPIClient {
     }
 
     /// Waits for the next event.
-    /// - Throws: a transport or status failure, or the header errors of
-    ///   `InvocationMetadata.init(headers:)`.
+    /// - Throws: a transport or status failure, the header errors of
+    ///   `InvocationMetadata.init(headers:)`, or `eventTooLarge` (with the
+    ///   request id, so the invocation can still be answered) when the event
+    ///   is over the transport's read limit.
     package func nextInvocation() throws(RuntimeError) -> Invocation {
-        let response = try send(.next, timeout: nil)
+        let response: HTTPResponse
+        do {
+            response = try transport.send(RuntimeAPIRequest.next.httpRequest(to: address), timeout: nil)
+        } catch where error.kind == .responseTooLarge {
+            let requestId = error.partialResponse?.headers["Lambda-Runtime-Aws-Request-Id"].flatMap {
+                InvocationMetadata.isValidRequestId($0) ? $0 : nil
+            }
+            throw RuntimeError(.eventTooLarge, "the next event is larger than this runtime reads: \(error.message)",
+                               requestId: requestId, underlying: error)
+        } catch {
+            throw RuntimeError(.transportFailed, "Runtime API at \(address): \(error)", underlying: error)
+        }
         guard response.status == 200 else {
             throw RuntimeError(response.status == 500 ? .containerError : .unexpectedStatus,
                                "GET /invocation/next answered HTTP \(response.status)")

@@ -43,15 +43,17 @@ package enum RuntimeAPIRequest: Sendable, Equatable {
         request.body = report.jsonBody
     }
 
-    /// The request id comes from a header: percent-encode all but RFC 3986's
-    /// unreserved characters so it can never change the path it is put in.
+    /// The request id comes from a header: percent-encode all but letters,
+    /// digits, `-` and `_` so it can never change the path it is put in. Dots
+    /// are encoded too: an id of `.` or `..` would otherwise be a dot segment
+    /// that the transport (libcurl, as RFC 3986 asks) removes, sending the
+    /// outcome to another path.
     private static func invocationPath(_ requestId: String) -> String {
         var path = pathPrefix + "/invocation/"
         for byte in requestId.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                 UInt8(ascii: "."), UInt8(ascii: "~"):
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
                 path.unicodeScalars.append(UnicodeScalar(byte))
             default:
                 path += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)

@@ -8,6 +8,9 @@ package struct RuntimeError: Error, Equatable, CustomStringConvertible {
         case invalidRequestId
         case missingDeadline
         case invalidDeadline
+        /// The event is over the read limit: it is not buffered, and its
+        /// invocation is answered with an error.
+        case eventTooLarge
         /// The Runtime API answered with a status the protocol does not allow.
         case unexpectedStatus
         /// The Runtime API said its container is broken (HTTP 500): the runtime must exit.

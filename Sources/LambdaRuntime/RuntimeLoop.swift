@@ -15,8 +15,10 @@ package typealias InvocationHandler = (InvocationMetadata, [UInt8]) throws -> [U
 package final class RuntimeLoop {
     /// The errorType posted when Lambda's headers make an event unusable.
     package static let invalidInvocationType = "Runtime.InvalidInvocation"
+    /// The errorType posted for an event over the runtime's read limit.
+    package static let eventTooLargeType = "Runtime.EventTooLarge"
 
-    private let client: RuntimeAPIClient
+    private let client: any RuntimeAPI
     private let logger: Logger
     private let clock: WallClock
     private let nextAttempts: Int
@@ -25,7 +27,7 @@ package final class RuntimeLoop {
     /// - Parameters:
     ///   - nextAttempts: how many times in a row `/next` may fail before `run` gives up.
     ///   - retryDelay: the wait after the first failed `/next`, doubled after each further one.
-    package init(client: RuntimeAPIClient, logger: Logger, clock: WallClock = SystemClock(),
+    package init(client: any RuntimeAPI, logger: Logger, clock: WallClock = SystemClock(),
                 nextAttempts: Int = 4, retryDelay: Double = 0.05) {
         self.client = client
         self.logger = logger
@@ -58,11 +60,13 @@ package final class RuntimeLoop {
         let invocation: Invocation
         do {
             invocation = try nextInvocation()
-        } catch let error where [.missingRequestId, .invalidRequestId, .missingDeadline, .invalidDeadline].contains(error.code) {
+        } catch let error where [.missingRequestId, .invalidRequestId, .missingDeadline, .invalidDeadline, .eventTooLarge].contains(error.code) {
+            // Answer what can be answered; an id Lambda could never send is only logged.
             logger.error("unusable invocation: \(error)")
             if let requestId = error.requestId {
+                let errorType = error.code == .eventTooLarge ? Self.eventTooLargeType : Self.invalidInvocationType
                 try post(requestId: requestId) { () throws(RuntimeError) in
-                    try client.sendError(ErrorReport(errorType: Self.invalidInvocationType, errorMessage: error.message), requestId: requestId)
+                    try client.sendError(ErrorReport(errorType: errorType, errorMessage: error.message), requestId: requestId)
                 }
             }
             return

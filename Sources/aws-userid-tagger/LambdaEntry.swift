@@ -30,6 +30,7 @@ enum LambdaEntry {
             let fallback = Logger(clock: clock)
             reportInitError(InitFailure(error), address: address, logger: fallback)
         }
+        ShutdownSignal.handle(logging: Logger(level: logger.level, format: logger.format, clock: SystemClock()))
         let tagger: TaggingService
         do {
             tagger = try FunctionWiring.makeTagger(environment: environment, clock: clock)
@@ -55,9 +56,10 @@ enum LambdaEntry {
         }
     }
 
-    /// The Runtime API is local: a short connect timeout, no proxy.
+    /// The Runtime API is local: a short connect timeout, no proxy, and events
+    /// read up to Lambda's largest payload.
     private static func runtimeTransport() throws(TransportError) -> CurlTransport {
-        try CurlTransport(options: .init(connectTimeout: 1, ignoreProxyEnvironment: true))
+        try CurlTransport(options: .init(connectTimeout: 1, maxResponseBytes: RuntimeAPIClient.maxEventBytes, ignoreProxyEnvironment: true))
     }
 
     private static func reportInitError(_ failure: InitFailure, address: RuntimeAPIAddress, logger: Logger) -> Never {

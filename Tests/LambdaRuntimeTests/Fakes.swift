@@ -1,69 +1,63 @@
-import CurlHTTP
 import Foundation
 import HTTP
 @testable import LambdaRuntime
-import Primitives
 
-/// The Runtime API's side of the wire, scripted: each call takes the next
-/// canned answer and records what it was sent.
-final class FakeRuntimeTransport: HTTPTransport {
-    private var answers: [Result<HTTPResponse, TransportError>]
-    private(set) var requests: [(request: HTTPRequest, timeout: Double?)] = []
-
-    init(_ answers: [Result<HTTPResponse, TransportError>]) {
-        self.answers = answers
+/// The Runtime API as the loop sees it, scripted: `/next` gives the next
+/// scripted invocation or error, every post the next scripted outcome
+/// (accepted when none is left), and each call is recorded.
+final class FakeRuntimeAPI: RuntimeAPI {
+    enum Call: Equatable {
+        case next
+        case response(requestId: String, body: [UInt8])
+        case error(requestId: String, ErrorReport)
+        case initError(ErrorReport)
     }
 
-    func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
-        requests.append((request, timeout))
-        guard !answers.isEmpty else { throw TransportError(.other, "the test scripted no answer for \(request.method) \(request.path)") }
-        return try answers.removeFirst().get()
+    private var nexts: [Result<Invocation, RuntimeError>]
+    private var posts: [RuntimeError?]
+    private(set) var calls: [Call] = []
+
+    /// - Parameter posts: one outcome per post in order; nil is accepted.
+    init(_ nexts: [Result<Invocation, RuntimeError>], posts: [RuntimeError?] = []) {
+        self.nexts = nexts
+        self.posts = posts
     }
 
-    var paths: [String] { requests.map { "\($0.request.method) \($0.request.path)" } }
+    func nextInvocation() throws(RuntimeError) -> Invocation {
+        calls.append(.next)
+        guard !nexts.isEmpty else { throw RuntimeError(.transportFailed, "the test scripted no more invocations") }
+        return try nexts.removeFirst().get()
+    }
+
+    func sendResponse(_ body: [UInt8], requestId: String) throws(RuntimeError) {
+        calls.append(.response(requestId: requestId, body: body))
+        try post()
+    }
+
+    func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
+        calls.append(.error(requestId: requestId, report))
+        try post()
+    }
+
+    func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
+        calls.append(.initError(report))
+        try post()
+    }
+
+    private func post() throws(RuntimeError) {
+        if !posts.isEmpty, let failure = posts.removeFirst() { throw failure }
+    }
 }
 
-/// A `/next` answer with the headers Lambda sends.
-func nextEvent(
-    requestId: String? = "req-1", deadlineMs: String? = "1700000030000",
-    functionArn: String? = "arn:aws:lambda:eu-west-1:123456789012:function:tagger",
-    traceId: String? = nil, payload: String = #"{"ok":true}"#
-) -> Result<HTTPResponse, TransportError> {
-    var headers = HTTPHeaders()
-    if let requestId { headers.add("Lambda-Runtime-Aws-Request-Id", requestId) }
-    if let deadlineMs { headers.add("Lambda-Runtime-Deadline-Ms", deadlineMs) }
-    if let functionArn { headers.add("Lambda-Runtime-Invoked-Function-Arn", functionArn) }
-    if let traceId { headers.add("Lambda-Runtime-Trace-Id", traceId) }
-    return .success(HTTPResponse(status: 200, headers: headers, body: Array(payload.utf8)))
+/// An invocation as Lambda would send it.
+func invocation(_ requestId: String = "req-1", payload: String = #"{"ok":true}"#, traceId: String? = nil) -> Result<Invocation, RuntimeError> {
+    .success(Invocation(metadata: InvocationMetadata(requestId: requestId, deadlineMs: 1_700_000_030_000,
+                                                     invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:tagger",
+                                                     traceId: traceId),
+                        payload: Array(payload.utf8)))
 }
-
-let accepted: Result<HTTPResponse, TransportError> = .success(HTTPResponse(status: 202))
-
-func status(_ code: Int) -> Result<HTTPResponse, TransportError> { .success(HTTPResponse(status: code)) }
 
 let localRuntimeAPI = try! RuntimeAPIAddress("127.0.0.1:9001")
-
-/// Time that moves only when told: each reading advances it by `step`.
-final class SteppingClock: WallClock {
-    private var current: Date
-    private let step: Double
-    private(set) var sleeps: [Double] = []
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000), step: Double = 0) {
-        current = start
-        self.step = step
-    }
-
-    var now: Date {
-        defer { current = current.addingTimeInterval(step) }
-        return current
-    }
-
-    func sleep(seconds: Double) {
-        sleeps.append(seconds)
-        current = current.addingTimeInterval(seconds)
-    }
-}
 
 /// Collects the logger's lines.
 final class LineCollector {

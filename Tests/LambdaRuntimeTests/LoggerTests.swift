@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 @testable import LambdaRuntime
 import Primitives
+import TestSupport
 import XCTest
 
 final class LoggerTests: XCTestCase {
@@ -10,7 +11,7 @@ final class LoggerTests: XCTestCase {
     private let lines = LineCollector()
 
     private func logger(_ level: LogLevel = .info, _ format: LogFormat) -> Logger {
-        Logger(level: level, format: format, clock: SteppingClock(noon), sink: lines.append)
+        Logger(level: level, format: format, clock: FakeClock(now: noon), sink: lines.append)
     }
 
     func testJSONLineHasLambdasFieldsInOrder() {

@@ -47,8 +47,16 @@ final class RuntimeAPIRequestTests: XCTestCase {
 
     func testARequestIdCannotChangeThePath() {
         let request = RuntimeAPIRequest.response(requestId: "../init/error?x=1 é", body: []).httpRequest(to: localRuntimeAPI)
-        XCTAssertEqual(request.path, "/2018-06-01/runtime/invocation/..%2Finit%2Ferror%3Fx%3D1%20%C3%A9/response")
+        XCTAssertEqual(request.path, "/2018-06-01/runtime/invocation/%2E%2E%2Finit%2Ferror%3Fx%3D1%20%C3%A9/response")
         XCTAssertEqual(request.query, "")
+    }
+
+    func testADotIdIsNotADotSegment() {
+        // A transport removes the dot segments of a path: `.` and `..` must not be ones.
+        for (id, path) in [(".", "%2E"), ("..", "%2E%2E"), ("a.b", "a%2Eb")] {
+            XCTAssertEqual(RuntimeAPIRequest.error(requestId: id, ErrorReport(errorType: "T", errorMessage: "")).httpRequest(to: localRuntimeAPI).path,
+                           "/2018-06-01/runtime/invocation/\(path)/error")
+        }
     }
 
     func testAnErrorTypeThatCannotBeAHeaderValueIsMadeSafe() {

@@ -142,3 +142,21 @@ def _wait_for_port(port, timeout=10):
                 return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listens on {port}")
+
+
+def error_types_in_the_sources():
+    """Every errorType the function can report, read from the code: the
+    tagger's table, the AWS layer's own codes and the Runtime API layer's."""
+    sources = ROOT / "Sources"
+    names = set(re.findall(r'static let \w+ = "([A-Za-z.]+)"', (sources / "Tagger" / "ErrorType.swift").read_text()))
+    names |= set(re.findall(r'case \.\w+: "([A-Za-z]+)"', (sources / "AWSQuery" / "Query" / "AWSError.swift").read_text()))
+    names |= set(re.findall(r'static let \w+Type = "([A-Za-z.]+)"', (sources / "LambdaRuntime" / "RuntimeLoop.swift").read_text()))
+    return names
+
+
+def test_the_troubleshooting_table_names_every_error_type():
+    troubleshooting = README.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    names = error_types_in_the_sources()
+    assert {"InvalidEvent", "InvalidConfiguration", "NetworkError", "Runtime.InvalidInvocation", "Runtime.EventTooLarge"} <= names
+    missing = sorted(name for name in names if f"`{name}`" not in troubleshooting)
+    assert missing == [], f"README's troubleshooting table lacks {missing}"

@@ -164,3 +164,16 @@ def test_a_warm_function_takes_a_recreated_users_role_at_the_next_sweep(start, r
     [*_, sweep] = runtime_api.wait_for_results(2, process=function.process)
     assert sweep.kind == "response", sweep.body
     assert tags_of(moto, ids[0])["AwsUserId"] == f"{new}:warm.user"
+
+
+def test_sigterm_is_logged_and_ends_the_function_cleanly(start, runtime_api, moto):
+    ids = launch(moto, 1, created_by="before.shutdown")
+    function = start()
+    runtime_api.enqueue(events.run_instances(ids))
+    runtime_api.wait_for_results(1, process=function.process)
+    # The function now waits in /next, as a sandbox does before Lambda shuts it down.
+    time.sleep(0.2)
+    function.process.terminate()
+    assert function.process.wait(timeout=10) == 0
+    _, err = function.stop()
+    assert "SIGTERM received: shutting down" in err.splitlines()[-1], err

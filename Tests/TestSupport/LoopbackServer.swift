@@ -3,33 +3,43 @@ import Foundation
 import Glibc
 #endif
 
-/// A one-thread HTTP/1.1 server on 127.0.0.1 that answers each request with
-/// the next scripted behaviour: enough to test the libcurl transport for real.
-final class LoopbackServer: @unchecked Sendable {
-    enum Behaviour {
-        case respond(status: Int, body: String, delay: Double = 0)
+/// An HTTP/1.1 server on 127.0.0.1 that answers each request with the next
+/// scripted behaviour, one thread per connection: enough to test the libcurl
+/// transport and the Runtime API client for real.
+package final class LoopbackServer: @unchecked Sendable {
+    package enum Behaviour {
+        /// Answers after `delay` seconds. Without `headers`, an AWS-like XML answer.
+        case respond(status: Int, headers: [(String, String)]? = nil, body: String, delay: Double = 0)
         /// Announces `declaredLength` bytes, sends `body`, then closes.
         case truncate(body: String, declaredLength: Int)
+        /// Closes the connection without answering (a reset, as the client sees it).
         case close
     }
 
-    struct Received {
-        var requestLine: String
-        var headers: [(String, String)]
-        var body: String
+    package struct Received {
+        package var requestLine: String
+        package var headers: [(String, String)]
+        package var body: String
+
+        /// The request target of the request line, e.g. `/2018-06-01/runtime/invocation/next`.
+        package var path: String { requestLine.split(separator: " ").dropFirst().first.map(String.init) ?? "" }
+        package var method: String { requestLine.split(separator: " ").first.map(String.init) ?? "" }
+        package func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    let port: Int
+    package let port: Int
     private let listener: Int32
     private let lock = NSLock()
     private var script: [Behaviour]
     private var _received: [Received] = []
     private var _connections = 0
 
-    var received: [Received] { lock.withLock { _received } }
-    var connections: Int { lock.withLock { _connections } }
+    package var received: [Received] { lock.withLock { _received } }
+    package var connections: Int { lock.withLock { _connections } }
+    /// `127.0.0.1:PORT`
+    package var address: String { "127.0.0.1:\(port)" }
 
-    init(_ script: [Behaviour]) throws {
+    package init(_ script: [Behaviour]) throws {
         self.script = script
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -46,7 +56,8 @@ final class LoopbackServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in serve() }
     }
 
-    func stop() {
+    /// Closes the listening socket: later connections are refused.
+    package func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
@@ -67,9 +78,11 @@ final class LoopbackServer: @unchecked Sendable {
             lock.withLock { _received.append(request) }
             let behaviour: Behaviour = lock.withLock { script.isEmpty ? .close : script.removeFirst() }
             switch behaviour {
-            case .respond(let status, let body, let delay):
+            case .respond(let status, let headers, let body, let delay):
                 if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-                write(connection, "HTTP/1.1 \(status) Scripted\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: text/xml\r\nX-Amzn-RequestId: loopback-1\r\n\r\n\(body)")
+                let fields = headers ?? [("Content-Type", "text/xml"), ("X-Amzn-RequestId", "loopback-1")]
+                let head = fields.map { "\($0.0): \($0.1)\r\n" }.joined()
+                write(connection, "HTTP/1.1 \(status) Scripted\r\nContent-Length: \(body.utf8.count)\r\n\(head)\r\n\(body)")
             case .truncate(let body, let declaredLength):
                 write(connection, "HTTP/1.1 200 OK\r\nContent-Length: \(declaredLength)\r\n\r\n\(body)")
                 return
