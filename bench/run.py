@@ -581,7 +581,7 @@ def _actions(calls: list[str]) -> str:
 
 
 def markdown_table(rows) -> str:
-    lines = ["| metric | ours | reference (seed, boto3) | ours better by | brief's target |",
+    lines = ["| metric | ours | reference (seed, boto3) | ours better by | target |",
              "|---|---:|---:|---:|---|"]
     lines += [f"| {' | '.join(cells)} |" for cells in rows]
     return "\n".join(lines)

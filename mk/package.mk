@@ -10,7 +10,7 @@ PACKAGE_STAGE := $(PACKAGE_DIST)/function
 
 .PHONY: package package-check package-bench package-check-dynamic build-TaggerFunction
 
-# The form the brief describes (glibc and its loader bundled under lib/, the
+# The bundled-loader form (glibc and its loader bundled under lib/, the
 # binary's interpreter pointing there), built beside the default and put
 # through the same checks, so switching BOOTSTRAP=binary stays a working choice.
 PACKAGE_DYNAMIC_DIST := .build-package-binary

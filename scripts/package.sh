@@ -45,8 +45,8 @@ esac
 linkdir="$root/.build-deps/link"
 product=aws-userid-tagger
 task_root=/var/task                 # where Lambda unpacks the zip
-max_bytes=$((12 * 1000 * 1000))     # hard limit of the issue
-target_bytes=$((10 * 1000 * 1000))  # the brief's target
+max_bytes=$((12 * 1000 * 1000))     # refused above this
+target_bytes=$((10 * 1000 * 1000))  # the product's size target (warned above it)
 
 # Libraries a dynamic package may still need at run time: glibc and GCC's
 # runtime. Anything else (libcurl, libssl, libcrypto, ICU...) means the static

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// One element of a parsed XML document, by local name (namespace prefixes
 /// dropped). AWS responses are read by local name only, never by namespace or
-/// element order (BRIEF, "Rules of the house").
+/// element order: moto and real AWS differ in both, and so may AWS over time.
 package struct XMLElement: Sendable, Equatable {
     package var name: String
     /// Attributes by local name; `xmlns` declarations are not kept.

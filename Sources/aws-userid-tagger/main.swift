@@ -2,7 +2,7 @@ import FoundationEssentials
 import Primitives
 import TaggerCommandLine
 
-// The three entry points of the brief; everything else lives in the modules.
+// The three entry points (Lambda, invoke, reconcile); everything else lives in the modules.
 let environment = ProcessInfo.processInfo.environment
 let command: Command
 do {

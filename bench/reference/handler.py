@@ -1,4 +1,4 @@
-"""The seed's handler (../../shared/seed: 25 lines of Python/boto3), the
+"""The seed's handler (the article's 25 lines of Python/boto3), the
 reference that `make bench` measures aws-userid-tagger against.
 
 Kept as the seed wrote it (two boto3 clients made per invocation; DescribeInstances,

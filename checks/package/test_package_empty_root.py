@@ -76,7 +76,7 @@ def test_lambda_loop_over_https_verified_against_the_bundle_at_amazon_linux_path
     assert results[0].json()["tagged"] == [{"instanceId": first[0], "value": f"{users_role['RoleId']}:grace"}]
     assert results[1].json()["tagged"] == [{"instanceId": second[0], "value": f"{users_role['RoleId']}:linus"}]
     assert https_proxy.handshakes >= 1 and https_proxy.failed_handshakes == []
-    # The brief's budget for the whole process after real (TLS) invocations.
+    # The product's memory budget (16 MiB) for the whole process after real (TLS) invocations.
     assert peak_kib <= 16 * 1024, f"peak RSS {peak_kib} KiB is over 16 MiB"
 
 
