@@ -3,18 +3,15 @@ and a recording proxy in front of it."""
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from checks.lib.aws_proxy import AWSProxy
+from checks.lib.instances import USERS_ROLE
+from checks.lib.moto_server import MotoServer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "checks" / "lib"))
-
-from aws_proxy import AWSProxy  # noqa: E402
-from moto_server import MotoServer  # noqa: E402
-from instances import USERS_ROLE  # noqa: E402
-
 
 
 @pytest.fixture(scope="session")

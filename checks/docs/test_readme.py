@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from instances import ROOT, launch, tags_of
+
+from checks.lib.instances import ROOT, launch, tags_of
 
 README = (ROOT / "README.md").read_text()
 

@@ -1,8 +1,8 @@
 """The real `invoke` binary against auth-enabled moto, through a recording proxy."""
 import json
 
-import events
-from instances import launch, tags_of
+from checks.lib import events
+from checks.lib.instances import launch, tags_of
 
 
 def ids_of(entries):

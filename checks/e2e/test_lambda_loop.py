@@ -4,11 +4,12 @@ import json
 import subprocess
 import time
 
-import events
 import pytest
-from aws_proxy import Fault
-from instances import USERS_ROLE, launch, tags_of
-from runtime_api import RuntimeAPIServer
+
+from checks.lib import events
+from checks.lib.aws_proxy import Fault
+from checks.lib.instances import USERS_ROLE, launch, tags_of
+from checks.lib.runtime_api import RuntimeAPIServer
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 valid owner backs, and keep what a self-service launch recorded."""
 import json
 
-import events
-from instances import launch, tags_of
+from checks.lib import events
+from checks.lib.instances import launch, tags_of
 
 
 def ids_of(entries):

@@ -9,9 +9,10 @@ import json
 import subprocess
 
 import pytest
-from aws_proxy import AWSProxy
-from moto_server import MotoServer
-from runtime_api import RuntimeAPIServer
+
+from checks.lib.aws_proxy import AWSProxy
+from checks.lib.moto_server import MotoServer
+from checks.lib.runtime_api import RuntimeAPIServer
 
 USERS_ROLE = "Okta-ServiceWorkbenchUser"
 MEMBER_ROLE_PATH = "/aws-userid-tagger/"

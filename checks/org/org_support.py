@@ -1,7 +1,8 @@
 """Events of member accounts, their instances, and who called what."""
 import copy
 
-import events
+from checks.lib import events
+from checks.lib.aws_proxy import Fault
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
@@ -35,8 +36,6 @@ def launch_event(account, ids, region="us-east-1"):
 def sts_access_denied(caller_arn, role_arn):
     """AWS's answer to AssumeRole when the role's trust policy does not name the
     caller, or when the role does not exist (STS does not tell the two apart)."""
-    from aws_proxy import Fault
-
     body = (f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code>'
             f"<Message>User: {caller_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}</Message>"
             f"</Error><RequestId>4d7c3a1e-6b3f-4c55-9a51-0d1f2a3b4c5d</RequestId></ErrorResponse>")

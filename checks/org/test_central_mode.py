@@ -1,11 +1,12 @@
 """Central mode end to end: the real binary in a "security account" acting in
 member accounts of a multi-account moto through STS AssumeRole, via `invoke`
 and under the Lambda Runtime API."""
-import events
 import pytest
-from org_fixtures import (EXTERNAL_ID, FUNCTION_NAME, MEMBER_ROLE, central_env, invoke, lambda_function,  # noqa: F401 (fixtures)
+
+from checks.lib import events
+from checks.org.org_fixtures import (EXTERNAL_ID, FUNCTION_NAME, MEMBER_ROLE, central_env, invoke, lambda_function,  # noqa: F401 (fixtures)
                           new_account, org_moto, org_proxy)
-from org_support import calls_by_account, in_account, launch, launch_event, sts_access_denied, tags_of
+from checks.org.org_support import calls_by_account, in_account, launch, launch_event, sts_access_denied, tags_of
 
 CENTRAL_CALLER = f"arn:aws:sts::123456789012:assumed-role/central-TaggerFunctionRole/{FUNCTION_NAME}"
 

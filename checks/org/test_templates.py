@@ -9,11 +9,10 @@ import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-sys.path.insert(0, str(ROOT / "policies"))
+from checks.org import stackset
+from policies import render
 
-import render  # noqa: E402
-import stackset  # noqa: E402  (checks/org, on the path as the test's folder)
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 
 TEMPLATES = ["central.yaml", "member.yaml", "stackset.yaml"]
 # The placeholders of policies/member/* (docs/organizations.md, "Placeholders").

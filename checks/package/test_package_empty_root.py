@@ -4,12 +4,13 @@
 sandbox user, against a local Runtime API and auth-enabled moto."""
 import json
 
-import events
 import pytest
-from instances import USERS_ROLE, launch, tags_of
-from package_support import (StubDNS, ThrowawayCA, TLSRelay, empty_root, needs_root,  # noqa: F401 (fixtures)
+
+from checks.lib import events
+from checks.lib.instances import USERS_ROLE, launch, tags_of
+from checks.package.package_support import (StubDNS, ThrowawayCA, TLSRelay, empty_root, needs_root,  # noqa: F401 (fixtures)
                              package_zip, unpacked)
-from runtime_api import RuntimeAPIServer
+from checks.lib.runtime_api import RuntimeAPIServer
 
 
 def aws_env(moto, endpoint, **extra):

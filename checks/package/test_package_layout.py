@@ -10,7 +10,8 @@ import subprocess
 import zipfile
 
 import pytest
-from package_support import ROOT, package_zip, unpacked  # noqa: F401 (fixtures)
+
+from checks.package.package_support import ROOT, package_zip, unpacked  # noqa: F401 (fixtures)
 
 HARD_LIMIT = 12_000_000
 ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "ld-linux-x86-64.so.2"}

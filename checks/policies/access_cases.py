@@ -2,9 +2,10 @@
 
 Each case builds the request context AWS would send (principal keys from the
 caller, resource tags from the instance or session) and names the policies in
-force. test_access_model.py asserts every expectation; ``python3
-checks/policies/cases.py`` prints the table that docs/access-model.md quotes
-and ``--write-doc`` puts it there (a test keeps the two in step).
+force. test_access_model.py asserts every expectation; ``python3 -m
+checks.policies.access_cases`` (from the repository root) prints the table
+that docs/access-model.md quotes and ``--write-doc`` puts it there (a test
+keeps the two in step).
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from __future__ import annotations
 import copy
 import json
 import pathlib
-import sys
 from dataclasses import dataclass, field
 
-from iam_eval import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Request, evaluate
+from checks.policies.iam_eval import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Request, evaluate
+from policies import render  # which statements a template condition switches
 
 POLICIES = pathlib.Path(__file__).resolve().parent.parent.parent / "policies"
-sys.path.insert(0, str(POLICIES))
-import render  # noqa: E402  (policies/render.py: which statements a template condition switches)
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"

@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from access_cases import CASES, table
+from checks.policies.access_cases import CASES, table
 
 DOC = pathlib.Path(__file__).resolve().parent.parent.parent / "docs" / "access-model.md"
 
@@ -31,4 +31,4 @@ def test_the_documented_table_is_the_current_one():
     begin, end = "<!-- BEGIN semantics-table -->\n", "<!-- END semantics-table -->"
     assert begin in text and end in text, "docs/access-model.md lost its table markers"
     documented = text.split(begin, 1)[1].split(end, 1)[0]
-    assert documented == table(), "regenerate the table: python3 checks/policies/access_cases.py --write-doc"
+    assert documented == table(), "regenerate the table: python3 -m checks.policies.access_cases --write-doc"

@@ -7,7 +7,7 @@ import pathlib
 import pytest
 from cfnlint.decode import decode_str
 
-from event_patterns import matches
+from checks.policies.event_patterns import matches
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 EVENTS = ROOT / "events"

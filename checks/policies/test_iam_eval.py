@@ -9,7 +9,7 @@ operators" (missing keys, IfExists, Null) and "Policy evaluation logic"
 
 import pytest
 
-from iam_eval import (
+from checks.policies.iam_eval import (
     ALLOW,
     EXPLICIT_DENY,
     IMPLICIT_DENY,

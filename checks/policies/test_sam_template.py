@@ -8,11 +8,10 @@ import sys
 
 import pytest
 
+from policies import render
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-sys.path.insert(0, str(ROOT / "policies"))
-
-import render  # noqa: E402
 
 TEMPLATE = ROOT / "template.yaml"
 
@@ -138,7 +137,7 @@ def test_remote_host_port_forwarding_follows_the_parameter(opted_in):
     # evaluated for a remote-host session.
     from cfnlint.decode import decode_str
 
-    from iam_eval import ALLOW, EXPLICIT_DENY, Request, evaluate
+    from checks.policies.iam_eval import ALLOW, EXPLICIT_DENY, Request, evaluate
 
     template, _ = decode_str(template_text())
     parameter = template["Parameters"]["AllowRemoteHostPortForwarding"]

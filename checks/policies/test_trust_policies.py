@@ -13,7 +13,7 @@ import pathlib
 
 import pytest
 
-from iam_eval import Request, conditions_hold, action_matches
+from checks.policies.iam_eval import Request, conditions_hold, action_matches
 
 POLICIES = pathlib.Path(__file__).resolve().parent.parent.parent / "policies"
 PROVIDER = "arn:aws:iam::111122223333:saml-provider/PLACEHOLDER-IDP"

@@ -4,9 +4,9 @@ import json
 import subprocess
 import time
 
-import events
-from instances import launch
-from runtime_api import RuntimeAPIServer
+from checks.lib import events
+from checks.lib.instances import launch
+from checks.lib.runtime_api import RuntimeAPIServer
 
 SIX_MB = 6 * 1024 * 1024 - 1024  # just under what Lambda accepts as an asynchronous payload
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from aws_proxy import Fault
+
+from checks.lib.aws_proxy import Fault
 
 CORPUS = Path(__file__).resolve().parents[2] / "Tests" / "Corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())

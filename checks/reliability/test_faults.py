@@ -18,11 +18,12 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-import events
 import pytest
-from aws_proxy import Fault
-from instances import launch, tags_of
-from runtime_api import RuntimeAPIServer
+
+from checks.lib import events
+from checks.lib.aws_proxy import Fault
+from checks.lib.instances import launch, tags_of
+from checks.lib.runtime_api import RuntimeAPIServer
 
 ROLE_ID = "AROAFAULTTABLEROLE001"  # with ROLE_ID the function skips GetRole
 CREATED_BY = "fault.user@example.org"

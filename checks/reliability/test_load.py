@@ -14,9 +14,9 @@ import os
 import subprocess
 import time
 
-import events
-from aws_proxy import Fault
-from runtime_api import RuntimeAPIServer
+from checks.lib import events
+from checks.lib.aws_proxy import Fault
+from checks.lib.runtime_api import RuntimeAPIServer
 
 ROLE_ID = "AROALOADTESTROLE00001"
 EVENTS = 1000

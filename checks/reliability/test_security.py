@@ -13,11 +13,12 @@ import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import events
 import pytest
-from aws_proxy import Fault
-from instances import launch, tags_of
-from runtime_api import RuntimeAPIServer
+
+from checks.lib import events
+from checks.lib.aws_proxy import Fault
+from checks.lib.instances import launch, tags_of
+from checks.lib.runtime_api import RuntimeAPIServer
 
 SECRET = "SECRETMARKERq7Zk2Lw9Xy4Vb8Nc1Md5Pf3Rg6Th0Js"
 TOKEN = "TOKENMARKERFwoGZXIvYXdzEJr//////////wEaDH7Gk2Lw9Xy4Vb8Nc1Md5Pf3Rg6"

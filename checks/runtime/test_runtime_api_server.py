@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime_api import ProtocolViolation, RuntimeAPIServer
+from checks.lib.runtime_api import ProtocolViolation, RuntimeAPIServer
 
 SERVER_SCRIPT = Path(__file__).resolve().parents[1] / "lib" / "runtime_api.py"
 NEXT = "/2018-06-01/runtime/invocation/next"

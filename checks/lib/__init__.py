@@ -1,0 +1,1 @@
+"""Helpers shared by several check areas and by bench/ and scripts/."""

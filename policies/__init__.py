@@ -1,0 +1,1 @@
+"""The policy files and their renderer (render.py), importable as `policies.render`."""
