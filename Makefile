@@ -31,7 +31,7 @@ test: build venv package
 	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 $(PYTHON) -m pytest checks
 
 demo: build venv
-	$(PYTHON) scripts/demo.py --binary $(BINARY)
+	$(PYTHON) -m scripts.demo --binary $(BINARY)
 
 clean:
 	rm -rf .build .build-* dist

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Instruction profile of the packaged function's cold start, for RESULTS.md:
 valgrind's callgrind counts instructions (repeatable on a shared machine, unlike
 time). One process under callgrind, one launch event through the local Runtime
@@ -6,7 +5,8 @@ API and stand-in of bench/run.py; `callgrind_control --dump` at the first
 `GET /next` (init) and at the second (the first event), so each phase lands in
 its own profile file. Needs root and valgrind (apt-get install valgrind).
 
-Usage: bench/profile_cold.py [--zip dist/function.zip | --binary BIN] [--out .build-bench/profile] [--warm N]
+Usage (from the repository root, as root):
+    python3 -m bench.profile_cold [--zip dist/function.zip | --binary BIN] [--out .build-bench/profile] [--warm N]
 Then: callgrind_annotate --inclusive=yes OUT/callgrind.out.PID.1 | head -60
 """
 from __future__ import annotations
@@ -18,13 +18,11 @@ import shutil
 import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import run  # noqa: E402  (the harness: the same sides, stand-in and Runtime API)
+from bench import run  # the harness: the same sides, stand-in and Runtime API
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python3 -m bench.profile_cold")
     parser.add_argument("--zip", default=os.path.join(run.ROOT, "dist", "function.zip"))
     parser.add_argument("--out", default=os.path.join(run.ROOT, ".build-bench", "profile"))
     parser.add_argument("--binary", help="profile this build instead of the zip's stripped bootstrap, for symbols "
@@ -37,7 +35,8 @@ def main() -> int:
     options = parser.parse_args()
     if os.environ.get("BENCH_IN_NAMESPACE") != "1":
         os.environ["BENCH_IN_NAMESPACE"] = "1"
-        os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", sys.executable, *sys.argv])
+        os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", sys.executable, "-m", "bench.profile_cold",
+                              *sys.argv[1:]])
     shutil.rmtree(options.out, ignore_errors=True)
     os.makedirs(options.out)
     scratch = os.path.join(run.ROOT, ".build-bench", "bench-run")

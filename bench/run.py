@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make bench`: aws-userid-tagger against the seed's boto3 handler
 (bench/reference), side by side in one run, through the same local Lambda
 Runtime API (checks/lib/runtime_api.py) and the same local AWS stand-in
@@ -13,9 +12,10 @@ falls back to the bundled loader (`lib/ld-linux-x86-64.so.2 --library-path lib`)
 The reference runs as Lambda's Python runtime runs a handler: `python -m
 awslambdaric handler.handler`, from its own venv (bench/reference/requirements.txt).
 
-Usage: bench/run.py --reference-python PY --sigv4-benchmark BIN [--zip dist/function.zip]
-                    [--cold-runs 20] [--warm-events 300] [--reference-warm-events 60]
-                    [--fleet 10000] [--results bench/RESULTS.md] [--quick]
+Usage (from the repository root, as the module bench.run):
+       python3 -m bench.run --reference-python PY --sigv4-benchmark BIN [--zip dist/function.zip]
+                            [--cold-runs 20] [--warm-events 300] [--reference-warm-events 60]
+                            [--fleet 10000] [--results bench/RESULTS.md] [--quick]
 """
 from __future__ import annotations
 
@@ -33,12 +33,11 @@ import tempfile
 import time
 import zipfile
 
+from checks.lib.events import run_instances, scheduled
+from checks.lib.runtime_api import RuntimeAPIServer
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "checks", "lib"))
-from events import run_instances, scheduled  # noqa: E402
-from runtime_api import RuntimeAPIServer  # noqa: E402
-
 
 TASK_ROOT = "/var/task"
 ROLE_NAME = "Okta-ServiceWorkbenchUser"
@@ -143,9 +142,9 @@ class StandInProcess:
     """bench/standin.py in a process of its own, driven over its standard input."""
 
     def __init__(self, fleet: int, tls: tuple[str, str] | None = None):
-        self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "standin.py"), str(fleet),
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.standin", str(fleet),
                                          *(["--tls", *tls] if tls else [])],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.endpoint = json.loads(self.process.stdout.readline())["endpoint"]
 
     def _ask(self, command: str):
@@ -646,7 +645,8 @@ Reference: {', '.join(f'{v:.0f}' for v in sorted(cr['first']))}
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python3 -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--zip", default=os.path.join(ROOT, "dist", "function.zip"))
     parser.add_argument("--reference-python", required=True)
     parser.add_argument("--sigv4-benchmark", required=True)
@@ -667,7 +667,8 @@ def main() -> int:
     if os.geteuid() == 0 and os.environ.get("BENCH_IN_NAMESPACE") != "1" and shutil.which("unshare"):
         # A private mount namespace, so /var/task can be bind-mounted for this run only.
         os.environ["BENCH_IN_NAMESPACE"] = "1"
-        os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", sys.executable, *sys.argv])
+        os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", sys.executable, "-m", "bench.run",
+                              *sys.argv[1:]])
 
     if not os.path.exists(options.zip):
         parser.error(f"no {options.zip}: run `make package` first")

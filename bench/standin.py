@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A fast local stand-in for EC2 and IAM (Query protocol) that `make bench`
 points both the function and the boto3 reference at, so that server time does
 not drown the client's.
@@ -23,12 +22,12 @@ as its responders (`answer(action, ...)`), which records every call as
 (moto does that in the checks). It runs in a process of its own, so that the
 harness's Runtime API server and timers do not share its interpreter lock.
 
-As a script (`standin.py [FLEET] [--tls CERT KEY]`, HTTPS with that
-certificate when --tls is given): prints one JSON line {"endpoint": ...},
-then reads commands from standard input, one a line, answering each with one
-JSON line: `calls` (the list of "service:Action" since the last reset),
-`reset-calls`, `reset-tags` (the fleet untagged again). Ends when standard
-input closes.
+As a program (`python3 -m bench.standin [FLEET] [--tls CERT KEY]` from the
+repository root, HTTPS with that certificate when --tls is given): prints one
+JSON line {"endpoint": ...}, then reads commands from standard input, one a
+line, answering each with one JSON line: `calls` (the list of
+"service:Action" since the last reset), `reset-calls`, `reset-tags` (the fleet
+untagged again). Ends when standard input closes.
 """
 from __future__ import annotations
 
@@ -41,9 +40,9 @@ import threading
 import uuid
 import zlib
 
+from checks.lib.aws_proxy import AWSProxy, Fault
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "checks", "lib"))
-from aws_proxy import AWSProxy, Fault  # noqa: E402
 
 RECORDED = os.path.join(ROOT, "Tests", "EC2Tests", "Fixtures", "aws-describe-instances-by-id.xml")
 ROLE_NAME = "Okta-ServiceWorkbenchUser"

@@ -30,5 +30,5 @@ bench-sigv4: bench-sigv4-build
 	$(BENCH_SIGV4)
 
 bench: package bench-venv bench-sigv4-build
-	python3 bench/run.py --reference-python $(BENCH_PYTHON) --sigv4-benchmark $(BENCH_SIGV4) \
+	python3 -m bench.run --reference-python $(BENCH_PYTHON) --sigv4-benchmark $(BENCH_SIGV4) \
 		--command "make bench$(if $(BENCH_ARGS), BENCH_ARGS=\"$(BENCH_ARGS)\")" $(BENCH_ARGS)

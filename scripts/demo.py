@@ -6,6 +6,8 @@ missing), runs `aws-userid-tagger invoke` on events/run-instances-three.json
 pointed at them, and prints every instance's tags before and after. Then the
 platform removes one instance's CreatedBy, and events/delete-tags.json shows
 access taken away: the function removes that instance's AwsUserId.
+
+Usage (from the repository root): .venv/bin/python -m scripts.demo [--binary BIN]
 """
 import argparse
 import json
@@ -13,9 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from checks.lib.moto_server import MotoServer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "checks" / "lib"))
-from moto_server import MotoServer  # noqa: E402
 
 ROLE = "Okta-ServiceWorkbenchUser"
 USERS = ["tim.malone@example.org", "ada.lovelace@example.org", "Bob Smith", None]
@@ -44,7 +46,7 @@ def invoke(binary, name, event, env):
 
 
 def main():
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python -m scripts.demo")
     parser.add_argument("--binary", default=str(ROOT / ".build" / "debug" / "aws-userid-tagger"))
     args = parser.parse_args()
 

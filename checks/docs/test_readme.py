@@ -50,8 +50,8 @@ def test_every_readme_command_is_covered():
 
 
 def test_make_demo_tags_the_sample_instances(binary):
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py"), "--binary", binary],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "scripts.demo", "--binary", binary],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr + result.stdout
     after = result.stdout.split("Tags after:")[1]
     assert after.count("AwsUserId=AROA") == 2, result.stdout
