@@ -27,7 +27,7 @@ package-check-dynamic: venv
 		$(PYTHON) -m pytest -q checks/package
 
 package-bench: package venv
-	$(PYTHON) scripts/startup-bench.py $(PACKAGE_ZIP)
+	$(PYTHON) -m bench.startup $(PACKAGE_ZIP)
 
 # SAM runs this with ARTIFACTS_DIR set; what lands there is the zip's content.
 build-TaggerFunction: package

@@ -17,7 +17,7 @@
 # Environment: EMPTY_ROOT_KEEP=DIR  build the root in DIR and keep it (DIR must
 #   not exist yet); EMPTY_ROOT_PREPARE_ONLY=1 (with EMPTY_ROOT_KEEP) only build
 #   it and print the environment, one NAME=VALUE a line, run nothing (the
-#   caller mounts /proc and runs: see scripts/startup-bench.py);
+#   caller mounts /proc and runs: see bench/startup.py);
 #   EMPTY_ROOT_COMMAND=PATH run PATH (inside the root) instead of
 #   /var/task/bootstrap; EMPTY_ROOT_NAMESERVER=IP also writes the name
 #   service files Lambda has: /etc/resolv.conf (that nameserver),

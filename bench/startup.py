@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start-up of packaged `bootstrap`s in an empty root: process start to its
 first `GET /2018-06-01/runtime/invocation/next`, and peak RSS after one
 invocation.
@@ -21,8 +20,8 @@ Peak RSS: for `--rss-runs` runs per variant, the harness answers the first
 which the function ignores without calling AWS), reads the function's
 response, waits for the next `/next` and reads VmHWM from /proc/PID/status.
 
-Usage (as root): scripts/startup-bench.py [--runs 200] [--json FILE]
-                 [--env NAME=VALUE]... [--event FILE] ZIP[=LABEL]...
+Usage (as root, from the repository root):
+    python3 -m bench.startup [--runs 200] [--json FILE] [--env NAME=VALUE]... [--event FILE] ZIP[=LABEL]...
 """
 from __future__ import annotations
 
@@ -40,7 +39,7 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts")
 NEXT_PATH = b"/2018-06-01/runtime/invocation/next"
 SANDBOX_UID, SANDBOX_GID = 993, 990  # Lambda's sbx_user1051
 IGNORED_EVENT = {
@@ -66,7 +65,7 @@ DEFAULT_FUNCTION_ENV = [
 
 
 def fail(message: str) -> None:
-    print(f"startup-bench: error: {message}", file=sys.stderr)
+    print(f"bench.startup: error: {message}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -244,14 +243,14 @@ def in_namespace(options) -> int:
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     address = f"127.0.0.1:{listener.getsockname()[1]}"
-    workdir = tempfile.mkdtemp(prefix="startup-bench.")
+    workdir = tempfile.mkdtemp(prefix="bench-startup.")
     variants: list[Variant] = []
     try:
         for index, spec in enumerate(options.zips):
             path, _, label = spec.partition("=")
             label = label or os.path.basename(path)
             root = os.path.join(workdir, f"root{index}")
-            env_text = subprocess.run([os.path.join(HERE, "empty-root-run.sh"), path],
+            env_text = subprocess.run([os.path.join(SCRIPTS, "empty-root-run.sh"), path],
                                       env=dict(os.environ, EMPTY_ROOT_KEEP=root, EMPTY_ROOT_PREPARE_ONLY="1"),
                                       check=True, capture_output=True, text=True).stdout
             env = dict(line.split("=", 1) for line in env_text.splitlines() if "=" in line)
@@ -326,7 +325,7 @@ def in_namespace(options) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python3 -m bench.startup", description=__doc__.split("\n\n")[0])
     parser.add_argument("zips", nargs="+", metavar="ZIP[=LABEL]")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=5)
@@ -344,14 +343,14 @@ def main() -> int:
         if not os.path.isfile(spec.partition("=")[0]):
             fail(f"no such zip: {spec.partition('=')[0]} (make package writes dist/function.zip)")
     if options.until == "next":  # a static busybox wget is the floor measurement
-        subprocess.run([os.path.join(HERE, "ensure-system-deps.sh"), "busybox-static"], check=True)
+        subprocess.run([os.path.join(SCRIPTS, "ensure-system-deps.sh"), "busybox-static"], check=True)
         if not shutil.which("busybox"):
             fail("busybox is not installed (apt-get install -y busybox-static)")
     if os.environ.get("STARTUP_BENCH_IN_NAMESPACE") == "1":
         return in_namespace(options)
     # Re-run inside a private mount namespace, so the mounts vanish with it.
     return subprocess.call(["unshare", "--mount", "--propagation", "private", "--fork", "--",
-                            sys.executable, os.path.abspath(__file__)] + sys.argv[1:],
+                            sys.executable, "-m", "bench.startup"] + sys.argv[1:],
                            env=dict(os.environ, STARTUP_BENCH_IN_NAMESPACE="1"))
 
 
