@@ -305,7 +305,7 @@ def _cases() -> list:
     cases.append(Case("ABAC variant", ALICE, "sts:TagSession", "any role", "arn:aws:iam::111122223333:role/Okta-ServiceWorkbenchUser",
                       {"aws:TagKeys": ["username"], "aws:RequestTag/username": "bob@example.org"}, EXPLICIT_DENY, "abac"))
     cases.append(tag_write(ALICE, "ec2:CreateTags", ["CreatedBy"], EXPLICIT_DENY, "abac", label="bob's instance", value="alice@example.org"))
-    cases += _issue_11_cases()
+    cases += _guard_cases()
     return cases
 
 
@@ -330,8 +330,8 @@ def asg_tags(who, action, keys, expected, policies, note=""):
     return Case("auto scaling", who, action, target, ASG, ctx, expected, policies)
 
 
-def _issue_11_cases() -> list:
-    """The guard with no side doors (issue 11): every path, and controls."""
+def _guard_cases() -> list:
+    """The guard with no side doors: every path, and controls."""
     bnd = "users+boundary+admin"  # the users' role with AdministratorAccess attached besides
     alice_session, alice_tags = session(ALICE, "alice@example.org")
     bob_session, bob_tags = session(BOB, "bob@example.org")

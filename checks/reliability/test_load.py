@@ -1,8 +1,8 @@
-"""Load (issue 6, item 5): 1,000 events through the Runtime API loop in one
-process, against the recording proxy standing in for EC2 (no moto, so the
-function is what is measured). Every event must succeed; RSS, open file
-descriptors and TCP connections must stay bounded from the first events to the
-last. The figures are printed (`pytest -s`) and recorded in docs/reliability.md.
+"""Load: 1,000 events through the Runtime API loop in one process, against
+the recording proxy standing in for EC2 (no moto, so the function is what is
+measured). Every event must succeed; RSS, open file descriptors and TCP
+connections must stay bounded from the first events to the last. The figures
+are printed (`pytest -s`) and recorded in docs/reliability.md.
 
 Mix: each event launches 1 to 3 instances; an instance whose number is even
 already carries the right AwsUserId (a replay: no write), the others get one

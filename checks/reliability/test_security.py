@@ -1,4 +1,4 @@
-"""Security checks on the real binary (issue 6, item 4):
+"""Security checks on the real binary:
 - no secret (secret key, session token, a request signature) in any output,
   on every error path, with marker credentials and the most verbose logging;
 - TLS verification cannot be turned off, and checks the host name;
