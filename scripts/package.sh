@@ -55,7 +55,7 @@ allowed_needed="libc.so.6 libm.so.6 libstdc++.so.6 libgcc_s.so.1 ld-linux-x86-64
 
 [ "$(uname -m)" = x86_64 ] || die "this packages for x86_64 Lambda; run it on an x86_64 machine"
 command -v swift >/dev/null || die "swift is not on PATH"
-"$here/ensure-system-deps.sh" patchelf zip binutils libc-bin libc6-dev
+"$here/ensure-system-deps.sh" patchelf zip binutils libc-bin libc6-dev ca-certificates openssl
 
 # 1. Static libcurl, then a directory of .a files searched first, so that
 #    -lcurl, -lssl and -lcrypto resolve to archives, not to Debian's .so files.
@@ -149,6 +149,33 @@ case "$bootstrap_form" in
         ;;
 esac
 chmod 0755 "$stage/bootstrap"
+
+# 4b. The trust store: the build host's public roots (Debian's ca-certificates,
+#     i.e. Mozilla's store) as a hashed directory, one file per certificate
+#     named by subject hash, which OpenSSL reads one issuer at a time instead
+#     of parsing a whole bundle at the first handshake (TrustStore.swift).
+#     Regular files, not symlinks, so any unzip keeps them.
+ca_source=/etc/ssl/certs/ca-certificates.crt
+[ -s "$ca_source" ] || die "no $ca_source: apt-get install -y ca-certificates"
+split_dir="$(mktemp -d)"
+trap 'rm -rf "$split_dir"' EXIT
+awk -v dir="$split_dir" '/-----BEGIN CERTIFICATE-----/ { n++; file = sprintf("%s/cert-%03d.pem", dir, n) }
+    file != "" { print > file } /-----END CERTIFICATE-----/ { close(file); file = "" }' "$ca_source"
+openssl rehash "$split_dir" >/dev/null 2>&1 || die "openssl rehash failed on the certificates of $ca_source"
+mkdir -p "$stage/certs"
+count=0
+for link in "$split_dir"/*; do
+    name="${link##*/}"
+    [[ "$name" =~ ^[0-9a-f]{8}\.[0-9]+$ ]] || continue
+    cp -L "$link" "$stage/certs/$name"
+    count=$((count + 1))
+done
+[ "$count" -ge 100 ] || die "only $count certificates from $ca_source; expected a full public root store"
+printf '%s\n' "Trusted roots for TLS verification: $count certificates from Debian's ca-certificates" \
+    "$(dpkg-query -W -f '${Version}' ca-certificates 2>/dev/null || echo '(version unknown)') (Mozilla's root store)," \
+    "as a hashed directory (openssl rehash). AWS_CA_BUNDLE, SSL_CERT_FILE or SSL_CERT_DIR replace it." > "$stage/certs/SOURCE"
+chmod 0644 "$stage"/certs/*
+say "trust store: $count certificates in certs/ (hashed directory)"
 
 # 5. The zip: fixed timestamps and order, so the same build gives the same zip.
 find "$stage" -exec touch -h -d '2000-01-01 00:00:00 UTC' {} +

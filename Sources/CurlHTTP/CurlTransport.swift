@@ -11,15 +11,16 @@ package final class CurlTransport: HTTPTransport {
         package var connectTimeout: Double
         /// Bodies above this are refused rather than buffered without bound.
         package var maxResponseBytes: Int
-        package var caBundlePath: String?
+        /// nil: libcurl's built-in default (a bundle file path compiled in).
+        package var trustStore: TrustStore?
         /// Proxy variables are ignored for the Lambda Runtime API, which is always local.
         package var ignoreProxyEnvironment: Bool
 
-        package init(connectTimeout: Double = 2, maxResponseBytes: Int = 16 << 20, caBundlePath: String? = nil,
+        package init(connectTimeout: Double = 2, maxResponseBytes: Int = 16 << 20, trustStore: TrustStore? = nil,
                     ignoreProxyEnvironment: Bool = false) {
             self.connectTimeout = connectTimeout
             self.maxResponseBytes = maxResponseBytes
-            self.caBundlePath = caBundlePath
+            self.trustStore = trustStore
             self.ignoreProxyEnvironment = ignoreProxyEnvironment
         }
     }
@@ -102,7 +103,17 @@ package final class CurlTransport: HTTPTransport {
         if result == CURLE_OK, method != "GET", method != "POST" {
             result = ccurl_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, method)
         }
-        if result == CURLE_OK, let path = options.caBundlePath { result = ccurl_setopt_ptr(handle, CURLOPT_CAINFO, path) }
+        switch options.trustStore {
+        case .bundle(let path):
+            if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_CAINFO, path) }
+            if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_CAPATH, nil) }
+        case .directory(let path):
+            if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_CAPATH, path) }
+            // No bundle beside it: the compiled-in default file would be parsed whole.
+            if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_CAINFO, nil) }
+        case nil:
+            break
+        }
         if result == CURLE_OK, options.ignoreProxyEnvironment { result = ccurl_setopt_ptr(handle, CURLOPT_NOPROXY, "*") }
         return result
     }

@@ -17,7 +17,7 @@ enum FunctionWiring {
         let credentials = StaticCredentialsProvider(try CredentialsLoader.load(environment: environment))
         let endpoints = try EndpointResolver(environment: environment)
         let retryPolicy = try RetryPolicy(environment: environment)
-        let transport = try CurlTransport(options: .init(caBundlePath: CABundle.path(environment: environment)))
+        let transport = try CurlTransport(options: .init(trustStore: TrustStore.resolve(environment: environment)))
 
         func client(service: String, region: String, apiVersion: String, credentials: any CredentialsProvider) throws -> QueryClient {
             QueryClient(endpoint: try endpoints.endpoint(service: service, region: region), apiVersion: apiVersion,
