@@ -1,9 +1,12 @@
-/// Builds the element tree in one forward pass over validated UTF-8, with an
-/// explicit stack of open elements: no recursion, so a deep document costs
-/// heap bounded by `XMLLimits.maxDepth`, never the call stack.
-struct XMLParser {
+/// Reads a document in one forward pass over validated UTF-8, telling
+/// `handler` of each element as it opens and closes, with an explicit stack
+/// of open elements: no recursion, so a deep document costs heap bounded by
+/// `XMLLimits.maxDepth`, never the call stack, and no tree is kept unless the
+/// handler builds one.
+struct XMLParser<Handler: XMLHandler> {
     private let bytes: [UInt8]
     private let limits: XMLLimits
+    private(set) var handler: Handler
     private var position = 0
     private var open: [OpenElement] = []
     /// Character data of every open element, outermost first. A child's text is
@@ -11,24 +14,24 @@ struct XMLParser {
     /// element's own text stays one contiguous run without a buffer per element.
     private var text: [UInt8] = []
     private var elementCount = 0
-    private var root: XMLElement?
+    private var rootClosed = false
 
     private struct OpenElement {
         var name: String
         /// The start tag's name as written (prefix included), which the end tag must repeat.
         var qualifiedName: Range<Int>
-        var attributes: [String: String]
-        var children: [XMLElement] = []
+        var hasChildren = false
         var textStart: Int
     }
 
-    init(bytes: [UInt8], limits: XMLLimits) {
+    init(bytes: [UInt8], limits: XMLLimits, handler: Handler) {
         self.bytes = bytes
         self.limits = limits
+        self.handler = handler
     }
 
-    mutating func parseDocument() throws(XMLError) -> XMLElement {
-        if matches(Self.byteOrderMark) { position = Self.byteOrderMark.count }
+    mutating func parseDocument() throws(XMLError) {
+        if matches(XMLLiterals.byteOrderMark) { position = XMLLiterals.byteOrderMark.count }
         try parseDeclarationIfPresent()
         while position < bytes.count {
             if open.isEmpty {
@@ -47,25 +50,24 @@ struct XMLParser {
         if let innermost = open.last {
             throw XMLError(.truncated, "document ends before <\(Self.shown(innermost.name))> is closed", offset: bytes.count)
         }
-        guard let root else { throw XMLError(.truncated, "document has no root element", offset: bytes.count) }
-        return root
+        guard rootClosed else { throw XMLError(.truncated, "document has no root element", offset: bytes.count) }
     }
 
     // MARK: Markup
 
     private mutating func parseMarkup() throws(XMLError) {
-        if matches(Self.endTagOpen) {
+        if matches(XMLLiterals.endTagOpen) {
             try parseEndTag()
-        } else if matches(Self.commentOpen) {
+        } else if matches(XMLLiterals.commentOpen) {
             try skipComment()
-        } else if matches(Self.cdataOpen) {
+        } else if matches(XMLLiterals.cdataOpen) {
             try parseCDATA()
-        } else if matches(Self.doctypeOpen) {
+        } else if matches(XMLLiterals.doctypeOpen) {
             throw XMLError(.doctype, "DOCTYPE is not accepted (no entity declarations are ever expanded)", offset: position)
-        } else if matches(Self.processingInstructionOpen) {
+        } else if matches(XMLLiterals.processingInstructionOpen) {
             throw XMLError(.processingInstruction,
                            "processing instructions are not accepted (the XML declaration only at the very start)", offset: position)
-        } else if matches(Self.declarationOpen) {
+        } else if matches(XMLLiterals.declarationOpen) {
             throw XMLError("markup declarations such as <!ENTITY> are not accepted", offset: position)
         } else {
             try parseStartTag()
@@ -77,7 +79,7 @@ struct XMLParser {
         position += 1
         let qualifiedName = try readName()
         let name = try localName(qualifiedName)
-        guard open.count > 0 || root == nil else {
+        guard open.count > 0 || !rootClosed else {
             throw XMLError(.outsideRoot, "second root element <\(Self.shown(name))>", offset: start)
         }
         guard open.count < limits.maxDepth else {
@@ -94,7 +96,7 @@ struct XMLParser {
             switch bytes[position] {
             case UInt8(ascii: ">"):
                 position += 1
-                open.append(OpenElement(name: name, qualifiedName: qualifiedName, attributes: attributes, textStart: text.count))
+                openElement(name, qualifiedName: qualifiedName, attributes: attributes)
                 return
             case UInt8(ascii: "/"):
                 guard position + 1 < bytes.count else { throw truncated("start tag <\(Self.shown(name))") }
@@ -102,7 +104,7 @@ struct XMLParser {
                     throw XMLError("expected '/>' in start tag <\(Self.shown(name))>", offset: position)
                 }
                 position += 2
-                open.append(OpenElement(name: name, qualifiedName: qualifiedName, attributes: attributes, textStart: text.count))
+                openElement(name, qualifiedName: qualifiedName, attributes: attributes)
                 closeInnermost()
                 return
             default:
@@ -136,7 +138,7 @@ struct XMLParser {
         }
         position = valueEnd + 1
         let qualified = bytes[qualifiedName]
-        if qualified.elementsEqual(Self.xmlns) || qualified.starts(with: Self.xmlnsPrefix) { return }
+        if qualified.elementsEqual(XMLLiterals.xmlns) || qualified.starts(with: XMLLiterals.xmlnsPrefix) { return }
         var value: [UInt8] = []
         try XMLText.append(bytes, valueStart..<valueEnd, mode: .attributeValue, to: &value)
         let name = try localName(qualifiedName)
@@ -147,7 +149,7 @@ struct XMLParser {
 
     private mutating func parseEndTag() throws(XMLError) {
         let start = position
-        position += Self.endTagOpen.count
+        position += XMLLiterals.endTagOpen.count
         let qualifiedName = try readName()
         skipWhitespace()
         guard position < bytes.count else { throw truncated("end tag") }
@@ -164,29 +166,27 @@ struct XMLParser {
         closeInnermost()
     }
 
-    private mutating func closeInnermost() {
-        let element = open.removeLast()
-        let ownText = takeText(from: element.textStart, droppingIndentation: !element.children.isEmpty)
-        let closed = XMLElement(name: element.name, attributes: element.attributes, children: element.children, text: ownText)
-        if open.isEmpty {
-            root = closed
-        } else {
-            open[open.count - 1].children.append(closed)
-        }
+    private mutating func openElement(_ name: String, qualifiedName: Range<Int>, attributes: [String: String]) {
+        if !open.isEmpty { open[open.count - 1].hasChildren = true }
+        open.append(OpenElement(name: name, qualifiedName: qualifiedName, textStart: text.count))
+        handler.start(name, attributes: attributes)
     }
 
-    /// Removes the innermost element's text from the scratch buffer and returns
-    /// it; `""` for whitespace that only indents children. Read through a buffer
-    /// pointer, not a slice: a live slice would make the removal copy the whole
-    /// buffer, which holds every open ancestor's text (quadratic on long lists).
-    private mutating func takeText(from start: Int, droppingIndentation: Bool) -> String {
-        guard start < text.count else { return "" }
-        let value = text.withUnsafeBufferPointer { buffer in
-            let own = UnsafeBufferPointer(rebasing: buffer[start...])
-            return droppingIndentation && own.allSatisfy(XMLCharacters.isWhitespace) ? "" : String(decoding: own, as: UTF8.self)
+    /// Hands the innermost element's own text to the handler and removes it
+    /// from the scratch buffer; the text is empty for whitespace that only
+    /// indents children. Read through a buffer pointer, not a slice: a live
+    /// slice would make the removal copy the whole buffer, which holds every
+    /// open ancestor's text (quadratic on long lists).
+    private mutating func closeInnermost() {
+        let element = open.removeLast()
+        let start = element.textStart
+        text.withUnsafeBufferPointer { buffer in
+            var own = UnsafeBufferPointer(rebasing: buffer[min(start, buffer.count)...])
+            if element.hasChildren && own.allSatisfy(XMLCharacters.isWhitespace) { own = UnsafeBufferPointer(rebasing: own[own.endIndex...]) }
+            handler.end(element.name, text: own)
         }
-        text.removeLast(text.count - start)
-        return value
+        if start < text.count { text.removeLast(text.count - start) }
+        if open.isEmpty { rootClosed = true }
     }
 
     // MARK: Character data, comments, CDATA, declaration
@@ -198,41 +198,41 @@ struct XMLParser {
     }
 
     private mutating func skipComment() throws(XMLError) {
-        guard let end = find(Self.commentClose, from: position + Self.commentOpen.count) else { throw truncated("comment") }
-        position = end + Self.commentClose.count
+        guard let end = find(XMLLiterals.commentClose, from: position + XMLLiterals.commentOpen.count) else { throw truncated("comment") }
+        position = end + XMLLiterals.commentClose.count
     }
 
     /// `<![CDATA[…]]>`: everything up to the first `]]>` is text, `]` and `]]` included.
     private mutating func parseCDATA() throws(XMLError) {
         guard !open.isEmpty else { throw XMLError(.outsideRoot, "CDATA section outside the root element", offset: position) }
-        let contentStart = position + Self.cdataOpen.count
-        guard let end = find(Self.cdataClose, from: contentStart) else { throw truncated("CDATA section") }
+        let contentStart = position + XMLLiterals.cdataOpen.count
+        guard let end = find(XMLLiterals.cdataClose, from: contentStart) else { throw truncated("CDATA section") }
         try XMLText.append(bytes, contentStart..<end, mode: .cdata, to: &text)
-        position = end + Self.cdataClose.count
+        position = end + XMLLiterals.cdataClose.count
     }
 
     /// `<?xml version="1.0" encoding="…"?>`, only as the very first thing. The
     /// bytes are always read as UTF-8, so a declaration of another encoding is refused.
     private mutating func parseDeclarationIfPresent() throws(XMLError) {
-        guard matches(Self.xmlDeclarationOpen) else { return }
-        let afterTarget = position + Self.xmlDeclarationOpen.count
+        guard matches(XMLLiterals.xmlDeclarationOpen) else { return }
+        let afterTarget = position + XMLLiterals.xmlDeclarationOpen.count
         guard afterTarget < bytes.count else { throw truncated("XML declaration") }
         guard XMLCharacters.isWhitespace(bytes[afterTarget]) || bytes[afterTarget] == UInt8(ascii: "?") else {
             return  // `<?xml-stylesheet…`: a processing instruction, refused by the main loop
         }
-        guard let end = find(Self.processingInstructionClose, from: afterTarget) else { throw truncated("XML declaration") }
+        guard let end = find(XMLLiterals.processingInstructionClose, from: afterTarget) else { throw truncated("XML declaration") }
         if let encoding = declaredEncoding(in: afterTarget..<end) {
-            guard Self.acceptedEncodings.contains(encoding.lowercased()) else {
+            guard XMLLiterals.acceptedEncodings.contains(encoding.lowercased()) else {
                 throw XMLError(.unsupportedEncoding, "the document declares encoding '\(encoding.prefix(32))'; only UTF-8 is read",
                                offset: position)
             }
         }
-        position = end + Self.processingInstructionClose.count
+        position = end + XMLLiterals.processingInstructionClose.count
     }
 
     private func declaredEncoding(in range: Range<Int>) -> String? {
-        guard var index = find(Self.encodingKeyword, from: range.lowerBound, before: range.upperBound) else { return nil }
-        index += Self.encodingKeyword.count
+        guard var index = find(XMLLiterals.encodingKeyword, from: range.lowerBound, before: range.upperBound) else { return nil }
+        index += XMLLiterals.encodingKeyword.count
         while index < range.upperBound, XMLCharacters.isWhitespace(bytes[index]) || bytes[index] == UInt8(ascii: "=") { index += 1 }
         guard index < range.upperBound else { return "" }
         let quote = bytes[index]
@@ -299,20 +299,23 @@ struct XMLParser {
     private func truncated(_ construct: String) -> XMLError {
         XMLError(.truncated, "document ends inside a \(construct)", offset: bytes.count)
     }
+}
 
-    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-    private static let xmlDeclarationOpen = Array("<?xml".utf8)
-    private static let encodingKeyword = Array("encoding".utf8)
-    private static let acceptedEncodings: Set<String> = ["utf-8", "utf8", "us-ascii"]
-    private static let processingInstructionOpen = Array("<?".utf8)
-    private static let processingInstructionClose = Array("?>".utf8)
-    private static let endTagOpen = Array("</".utf8)
-    private static let commentOpen = Array("<!--".utf8)
-    private static let commentClose = Array("-->".utf8)
-    private static let cdataOpen = Array("<![CDATA[".utf8)
-    private static let cdataClose = Array("]]>".utf8)
-    private static let doctypeOpen = Array("<!DOCTYPE".utf8)
-    private static let declarationOpen = Array("<!".utf8)
-    private static let xmlns = Array("xmlns".utf8)
-    private static let xmlnsPrefix = Array("xmlns:".utf8)
+/// The fixed byte strings the parser looks for.
+private enum XMLLiterals {
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    static let xmlDeclarationOpen = Array("<?xml".utf8)
+    static let encodingKeyword = Array("encoding".utf8)
+    static let acceptedEncodings: Set<String> = ["utf-8", "utf8", "us-ascii"]
+    static let processingInstructionOpen = Array("<?".utf8)
+    static let processingInstructionClose = Array("?>".utf8)
+    static let endTagOpen = Array("</".utf8)
+    static let commentOpen = Array("<!--".utf8)
+    static let commentClose = Array("-->".utf8)
+    static let cdataOpen = Array("<![CDATA[".utf8)
+    static let cdataClose = Array("]]>".utf8)
+    static let doctypeOpen = Array("<!DOCTYPE".utf8)
+    static let declarationOpen = Array("<!".utf8)
+    static let xmlns = Array("xmlns".utf8)
+    static let xmlnsPrefix = Array("xmlns:".utf8)
 }
