@@ -1,5 +1,8 @@
-// libFuzzer target: the XML reader (XMLReader.parse) on any bytes, and the
-// same bytes as an AWS answer through QueryClient and EC2Client (200: the
+// libFuzzer target: the XML reader on any bytes, as a tree (XMLReader.parse)
+// and as the DescribeInstances stream (DescribeInstancesPage.read): both must
+// refuse the same documents, and where both read one, the stream must hold
+// what the tree does (Tests/EC2Tests/DescribeInstancesTreeOracle.swift). Then
+// the same bytes as an AWS answer through QueryClient and EC2Client (200: the
 // DescribeInstances reader; 4xx/5xx: the AWS error reader), with an in-memory
 // transport and a clock that never sleeps. Written by us. Built and run by
 // mk/fuzz.mk (`make fuzz`, `make fuzz-ci`).
@@ -36,8 +39,16 @@ private let ec2 = EC2Client(client: QueryClient(
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    if let root = try? XMLReader.parse(bytes) {
+    let tree = Result { () throws(XMLError) in try XMLReader.parse(bytes) }
+    let stream = Result { () throws(XMLError) in try DescribeInstancesPage.read(bytes) }
+    switch (tree, stream) {
+    case (.success(let root), .success(let page)):
         _ = root.firstDescendant("Code")
+        precondition(page == TreeOracle.page(root), "the stream read another page than the tree holds")
+    case (.failure(let treeError), .failure(let streamError)):
+        precondition(treeError.kind == streamError.kind, "refused as \(treeError.kind) by the tree, \(streamError.kind) by the stream")
+    default:
+        preconditionFailure("one reader accepted what the other refused: \(tree), \(stream)")
     }
     transport.body = bytes
     transport.status = size > 0 && bytes[0] & 1 == 1 ? 400 : 200

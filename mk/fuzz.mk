@@ -21,7 +21,7 @@ FUZZ_CONFIG := release
 FUZZ_MODULES := Primitives HTTP SigV4 XML AWSQuery EC2 IAM STS Tagger
 FUZZ_TARGETS := event xml
 FUZZ_SOURCE_event := fuzz/EventDecoderFuzzer.swift
-FUZZ_SOURCE_xml := fuzz/XMLReaderFuzzer.swift
+FUZZ_SOURCE_xml := fuzz/XMLReaderFuzzer.swift Tests/EC2Tests/DescribeInstancesTreeOracle.swift
 # Seeds: our own small inputs, then the bad-input corpus of the unit tests.
 FUZZ_SEEDS_event := fuzz/corpus/event Tests/Corpus/events
 FUZZ_SEEDS_xml := fuzz/corpus/xml Tests/Corpus/xml

@@ -176,7 +176,14 @@ private final class ResponseCollector {
         if line.hasPrefix("HTTP/") {
             collector.headers = HTTPHeaders()  // a new status line (after 100 Continue or a proxy) starts over
         } else if let colon = line.firstIndex(of: ":") {
-            collector.headers.add(line[..<colon].trimmingWhitespace(), line[line.index(after: colon)...].trimmingWhitespace())
+            let name = line[..<colon].trimmingWhitespace(), value = line[line.index(after: colon)...].trimmingWhitespace()
+            collector.headers.add(name, value)
+            // A large body announced up front (a page of 1,000 instances is
+            // megabytes) is read into one buffer of its size, not one that
+            // doubles and copies on the way.
+            if name.lowercased() == "content-length", let length = Int(value), length > 0, collector.body.isEmpty {
+                collector.body.reserveCapacity(min(length, collector.limit))
+            }
         }
         return length
     }

@@ -32,7 +32,9 @@ package struct Tag: Sendable, Equatable, Hashable {
 /// What the tagger needs of EC2; `EC2Client` is the real one.
 package protocol EC2API: AnyObject {
     func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance]
-    func describeInstances(filters: [Filter], pageSize: Int, deadline: Date, page: ([Instance]) throws(AWSError) -> Void) throws(AWSError)
+    /// - Parameter tagKeys: the tags each instance keeps (nil: all of them).
+    func describeInstances(filters: [Filter], pageSize: Int, keepingTags tagKeys: Set<String>?, deadline: Date,
+                           page: ([Instance]) throws(AWSError) -> Void) throws(AWSError)
     func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError)
     func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError)
 }
@@ -50,12 +52,14 @@ package final class EC2Client: EC2API {
         guard !ids.isEmpty else { return [] }
         var parameters: [(String, String)] = []
         for (index, id) in ids.enumerated() { parameters.append(("InstanceId.\(index + 1)", id)) }
-        let root = try client.send(action: "DescribeInstances", parameters: parameters, deadline: deadline)
-        return Self.instances(in: root)
+        return try client.send(action: "DescribeInstances", parameters: parameters, deadline: deadline) { body throws(XMLError) in
+            try DescribeInstancesPage.read(body).instances
+        }
     }
 
-    /// Describes every instance matching `filters`, one page at a time, following `NextToken`.
-    package func describeInstances(filters: [Filter], pageSize: Int, deadline: Date,
+    /// Describes every instance matching `filters`, one page at a time, following
+    /// `NextToken`; each page is read as a stream, keeping only `tagKeys`.
+    package func describeInstances(filters: [Filter], pageSize: Int, keepingTags tagKeys: Set<String>? = nil, deadline: Date,
                                   page: ([Instance]) throws(AWSError) -> Void) throws(AWSError) {
         var base: [(String, String)] = [("MaxResults", String(min(1000, max(5, pageSize))))]
         for (index, filter) in filters.enumerated() {
@@ -68,9 +72,11 @@ package final class EC2Client: EC2API {
         var seenTokens = Set<String>()
         repeat {
             let parameters = base + (token.map { [("NextToken", $0)] } ?? [])
-            let root = try client.send(action: "DescribeInstances", parameters: parameters, deadline: deadline)
-            try page(Self.instances(in: root))
-            token = root.child("nextToken")?.text.nilIfEmpty
+            let answer = try client.send(action: "DescribeInstances", parameters: parameters, deadline: deadline) { body throws(XMLError) in
+                try DescribeInstancesPage.read(body, keepingTags: tagKeys)
+            }
+            try page(answer.instances)
+            token = answer.nextToken
             if let token, !seenTokens.insert(token).inserted {
                 throw AWSError(code: .invalidResponse, message: "DescribeInstances returned the same NextToken twice",
                                operation: "ec2:DescribeInstances")
@@ -113,26 +119,4 @@ package final class EC2Client: EC2API {
                            operation: "ec2:\(action)")
         }
     }
-
-    /// Reads `reservationSet/item/instancesSet/item` by local name, in any order.
-    static func instances(in root: XMLElement) -> [Instance] {
-        var result: [Instance] = []
-        guard let reservations = root.child("reservationSet") else { return result }
-        for reservation in reservations.children("item") {
-            for item in reservation.child("instancesSet")?.children("item") ?? [] {
-                guard let id = item.child("instanceId")?.text, !id.isEmpty else { continue }
-                var tags: [String: String] = [:]
-                for tag in item.child("tagSet")?.children("item") ?? [] {
-                    if let key = tag.child("key")?.text { tags[key] = tag.child("value")?.text ?? "" }
-                }
-                let state = item.child("instanceState")?.child("name")?.text ?? ""
-                result.append(Instance(instanceId: id, state: state, tags: tags))
-            }
-        }
-        return result
-    }
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -6,14 +6,63 @@ import XCTest
 import XML
 
 /// DescribeInstances bodies from moto, from real AWS (recorded by botocore,
-/// libcloud, jclouds) and in AWS's documented layout all read to the same values.
+/// libcloud, jclouds) and in AWS's documented layout all read to the same
+/// values, streamed as they are read from the tree.
 final class EC2ResponseParsingTests: XCTestCase {
+    static let fixtures = [
+        "moto-describe-instances-by-id.xml", "moto-describe-instances-page1.xml", "moto-describe-instances-page2.xml",
+        "aws-describe-instances-by-id.xml", "aws-describe-instances-page1.xml", "aws-describe-instances-page2.xml",
+        "botocore-describe-instances.xml", "libcloud-describe-instances.xml", "jclouds-describe-instances-latest.xml",
+        "jclouds-describe-instances-18.xml", "jclouds-describe-instances-empty.xml",
+    ]
+
     private func instances(_ name: String) throws -> [Instance] {
-        EC2Client.instances(in: try XMLReader.parse(fixture(name)))
+        try DescribeInstancesPage.read(fixture(name)).instances
     }
 
     private func nextToken(_ name: String) throws -> String? {
-        try XMLReader.parse(fixture(name)).child("nextToken")?.text
+        try DescribeInstancesPage.read(fixture(name)).nextToken
+    }
+
+    func testTheStreamReadsWhatTheTreeHolds() throws {
+        for name in Self.fixtures {
+            let body = try fixture(name)
+            XCTAssertEqual(try DescribeInstancesPage.read(body), try TreeOracle.page(XMLReader.parse(body)), name)
+        }
+    }
+
+    func testOnlyTheTagsAskedForAreKept() throws {
+        let page = try DescribeInstancesPage.read(fixture("aws-describe-instances-by-id.xml"), keepingTags: ["CreatedBy", "AwsUserId"])
+        XCTAssertEqual(page.instances.map(\.tags), [["CreatedBy": "tim.malone"], [:]])
+    }
+
+    func testTheFirstOfRepeatedElementsCountsAndNestedItemsAreNotInstances() throws {
+        let body = Array("""
+            <DescribeInstancesResponse><reservationSet><item><instancesSet>
+            <item><instanceId>i-1</instanceId><instanceId>i-2</instanceId><instanceState><name>running</name><name>x</name></instanceState>
+            <groupSet><item><groupId>sg-1</groupId></item></groupSet>
+            <networkInterfaceSet><item><instancesSet><item><instanceId>i-nested</instanceId></item></instancesSet></item></networkInterfaceSet>
+            <tagSet><item><key>A</key><value>1</value></item><item><key>A</key><value>2</value></item><item><value>no key</value></item>
+            <item><key>B</key></item></tagSet><tagSet><item><key>C</key><value>3</value></item></tagSet></item>
+            <item><instanceId></instanceId></item>
+            </instancesSet></item></reservationSet><reservationSet><item><instancesSet><item><instanceId>i-3</instanceId></item>
+            </instancesSet></item></reservationSet><nextToken></nextToken></DescribeInstancesResponse>
+            """.utf8)
+        let page = try DescribeInstancesPage.read(body)
+        XCTAssertEqual(page, DescribeInstancesPage(instances: [Instance(instanceId: "i-1", state: "running", tags: ["A": "2", "B": ""])],
+                                                   nextToken: nil))
+        XCTAssertEqual(page, try TreeOracle.page(XMLReader.parse(body)))
+    }
+
+    func testThePagesLimitsAreTheReadersWithRoomForAThousandInstances() {
+        XCTAssertEqual(DescribeInstancesPage.limits.maxDepth, XMLLimits.default.maxDepth)
+        XCTAssertGreaterThanOrEqual(DescribeInstancesPage.limits.maxDocumentSize, 1000 * 10_000)
+        let doctype = Array("<!DOCTYPE r [<!ENTITY a \"x\">]><DescribeInstancesResponse>&a;</DescribeInstancesResponse>".utf8)
+        XCTAssertThrowsError(try DescribeInstancesPage.read(doctype)) { XCTAssertEqual(($0 as? XMLError)?.kind, .doctype) }
+        let deep = Array((String(repeating: "<a>", count: 65) + String(repeating: "</a>", count: 65)).utf8)
+        XCTAssertThrowsError(try DescribeInstancesPage.read(deep)) { XCTAssertEqual(($0 as? XMLError)?.kind, .tooDeep) }
+        let big = [UInt8](repeating: UInt8(ascii: " "), count: DescribeInstancesPage.limits.maxDocumentSize + 1)
+        XCTAssertThrowsError(try DescribeInstancesPage.read(big)) { XCTAssertEqual(($0 as? XMLError)?.kind, .tooLarge) }
     }
 
     func testMotoAndAWSLayoutsReadToTheSameInstances() throws {

@@ -33,6 +33,14 @@ package final class QueryClient {
     /// - Throws: `AWSError` with the service's code, or `NetworkError`,
     ///   `DeadlineExceeded` or `InvalidResponse`; `attempts` says how many requests were sent.
     package func send(action: String, parameters: [(String, String)], deadline: Date) throws(AWSError) -> XMLElement {
+        try send(action: action, parameters: parameters, deadline: deadline) { body throws(XMLError) in try XMLReader.parse(body) }
+    }
+
+    /// Calls `action` and returns what `read` makes of the successful response
+    /// body (a streaming reader of a large answer, say); a body `read` refuses
+    /// is an `InvalidResponse`, as for `send`.
+    package func send<Answer>(action: String, parameters: [(String, String)], deadline: Date,
+                              read: ([UInt8]) throws(XMLError) -> Answer) throws(AWSError) -> Answer {
         let operation = "\(endpoint.signingName):\(action)"
         let body = Array(QueryForm.encode([("Action", action), ("Version", apiVersion)] + parameters).utf8)
         var attempt = 0
@@ -45,7 +53,7 @@ package final class QueryClient {
             }
             var error: AWSError
             do {
-                return try sendOnce(body: body, operation: operation, timeout: remaining, deadline: deadline)
+                return try sendOnce(body: body, operation: operation, timeout: remaining, deadline: deadline, read: read)
             } catch let failure {
                 error = failure
             }
@@ -73,7 +81,8 @@ package final class QueryClient {
         }
     }
 
-    private func sendOnce(body: [UInt8], operation: String, timeout: Double, deadline: Date) throws(AWSError) -> XMLElement {
+    private func sendOnce<Answer>(body: [UInt8], operation: String, timeout: Double, deadline: Date,
+                                  read: ([UInt8]) throws(XMLError) -> Answer) throws(AWSError) -> Answer {
         var request = HTTPRequest(
             method: "POST", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
             path: endpoint.path, headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]),
@@ -97,7 +106,7 @@ package final class QueryClient {
             throw AWSError.fromResponse(response, operation: operation)
         }
         do {
-            return try XMLReader.parse(response.body)
+            return try read(response.body)
         } catch {
             throw AWSError(code: .invalidResponse,
                            message: "HTTP \(response.status) with an unreadable body: \(error.description)",

@@ -62,7 +62,7 @@ final class FakeEC2: EC2API {
         return ids.compactMap { instances[$0] }
     }
 
-    func describeInstances(filters: [Filter], pageSize: Int, deadline: Date,
+    func describeInstances(filters: [Filter], pageSize: Int, keepingTags tagKeys: Set<String>?, deadline: Date,
                            page: ([Instance]) throws(AWSError) -> Void) throws(AWSError) {
         calls.append(.describeFilters(filters, pageSize: pageSize))
         if let failure { throw failure }
@@ -75,8 +75,12 @@ final class FakeEC2: EC2API {
                 }
             }
         }
-        for start in stride(from: 0, to: matching.count, by: self.pageSize) {
-            try page(Array(matching[start..<min(start + self.pageSize, matching.count)]))
+        let kept = matching.map { instance in
+            Instance(instanceId: instance.instanceId, state: instance.state,
+                     tags: tagKeys.map { keys in instance.tags.filter { keys.contains($0.key) } } ?? instance.tags)
+        }
+        for start in stride(from: 0, to: kept.count, by: self.pageSize) {
+            try page(Array(kept[start..<min(start + self.pageSize, kept.count)]))
         }
     }
 
