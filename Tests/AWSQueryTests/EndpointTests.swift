@@ -1,4 +1,5 @@
 import AWSQuery
+import Foundation
 import HTTP
 import Primitives
 import SigV4
@@ -7,12 +8,45 @@ import XML
 
 final class EndpointTests: XCTestCase {
     func testRegionNames() {
-        for good in ["us-east-1", "eu-central-2", "cn-north-1", "us-gov-west-1", "ap-southeast-5", "il-central-1"] {
+        for good in ["us-east-1", "eu-central-2", "cn-north-1", "us-gov-west-1", "ap-southeast-5", "il-central-1", "us-iso-east-1",
+                     "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1", "mx-central-1"] {
             XCTAssertTrue(Region.isValid(good), good)
         }
         for bad in ["", "us-east", "US-EAST-1", "us-east-1.evil.com", "us-east-1/x", "us-east-1 ", "-us-1", "us--1", "ca-south-3r",
-                    "169.254.169.254", String(repeating: "a-", count: 20) + "1"] {
+                    "169.254.169.254", String(repeating: "a-", count: 20) + "1", "xx-east-1", "aws-global", "aws-cn-global",
+                    "eusc-fr-east-1", "us-iso-east-west-1", "cn-north-1-1"] {
             XCTAssertFalse(Region.isValid(bad), bad)
+        }
+    }
+
+    func testEveryRegionBotocoreKnowsResolvesAsBotocoreResolvesIt() throws {
+        // Recorded from botocore (Fixtures/record-botocore-endpoints.py; a check
+        // re-runs it against the pinned botocore).
+        let url = try XCTUnwrap(Bundle.module.resourceURL).appendingPathComponent("Fixtures/botocore-endpoints.json")
+        let recorded = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let regions = recorded["regions"] as! [[String: Any]]
+        XCTAssertGreaterThanOrEqual(regions.count, 46)
+        let resolver = try EndpointResolver(environment: [:])
+        var partitions = Set<String>()
+        for row in regions {
+            let region = row["region"] as! String
+            XCTAssertEqual(Partition(region: region)?.rawValue, row["partition"] as? String, region)
+            partitions.insert(row["partition"] as! String)
+            for service in ["ec2", "iam", "sts"] {
+                let expected = row[service] as! [String: String]
+                XCTAssertEqual(try resolver.endpoint(service: service, region: region),
+                               Endpoint(host: expected["host"]!, signingRegion: expected["signingRegion"]!, signingName: expected["signingName"]!),
+                               "\(service) in \(region)")
+            }
+        }
+        XCTAssertEqual(partitions, Set(Partition.allCases.map(\.rawValue)), "every partition botocore knows, and only those")
+    }
+
+    func testARegionOfNoKnownPartitionIsRefusedByName() throws {
+        let resolver = try EndpointResolver(environment: [:])
+        XCTAssertThrowsError(try resolver.endpoint(service: "ec2", region: "xx-east-1")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.problem,
+                           "'xx-east-1' is not an AWS region name (of the partitions aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)")
         }
     }
 

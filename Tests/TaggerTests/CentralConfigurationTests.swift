@@ -47,12 +47,13 @@ final class CentralConfigurationTests: XCTestCase {
 
     func testMemberRoleArnIsInTheRegionsPartition() throws {
         let central = CentralMode(memberRole: "aws-userid-tagger/member")
-        XCTAssertEqual(central.memberRoleArn(account: "111111111111", partition: Partition(region: "eu-west-1")),
-                       "arn:aws:iam::111111111111:role/aws-userid-tagger/member")
-        XCTAssertEqual(central.memberRoleArn(account: "111111111111", partition: Partition(region: "cn-northwest-1")),
-                       "arn:aws-cn:iam::111111111111:role/aws-userid-tagger/member")
-        XCTAssertEqual(central.memberRoleArn(account: "111111111111", partition: Partition(region: "us-gov-west-1")),
-                       "arn:aws-us-gov:iam::111111111111:role/aws-userid-tagger/member")
+        for (region, partition) in [("eu-west-1", "aws"), ("cn-northwest-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
+                                    ("us-iso-east-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b"), ("eu-isoe-west-1", "aws-iso-e"),
+                                    ("us-isof-south-1", "aws-iso-f"), ("eusc-de-east-1", "aws-eusc")] {
+            let configuration = try configuration(["TAGGER_MEMBER_ROLE": "aws-userid-tagger/member", "AWS_REGION": region])
+            XCTAssertEqual(central.memberRoleArn(account: "111111111111", partition: configuration.partition),
+                           "arn:\(partition):iam::111111111111:role/aws-userid-tagger/member", region)
+        }
     }
 
     func testBadMemberRolesAreRefused() {

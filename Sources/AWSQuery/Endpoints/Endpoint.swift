@@ -41,10 +41,9 @@ package struct EndpointResolver: Sendable {
 
     /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam` or `sts`.
     package func endpoint(service: String, region: String) throws(ConfigurationError) -> Endpoint {
-        guard Region.isValid(region) else {
-            throw ConfigurationError(setting: "region", problem: "'\(region.prefix(64))' is not an AWS region name")
+        guard let partition = Partition(region: region) else {
+            throw ConfigurationError(setting: "region", problem: Region.problem(region))
         }
-        let partition = Partition(region: region)
         let signingRegion = service == "iam" ? partition.iamEndpoint.signingRegion : region
         if let override = overrides[service.uppercased()] ?? overrides[""] {
             return Endpoint(scheme: override.scheme, host: override.host, port: override.port, path: override.path,

@@ -29,9 +29,9 @@ extension TaggerConfiguration {
             return .ignore(reason: "account \(account) is not in ALLOWED_ACCOUNTS")
         }
         guard central != nil else { return .act(account: nil) }
-        let eventPartition = Partition(region: eventRegion)
-        guard eventPartition == partition else {
-            return .ignore(reason: "region \(eventRegion) is in the \(eventPartition.rawValue) partition; this function acts in \(partition.rawValue)")
+        guard let eventPartition = Partition(region: eventRegion), eventPartition == partition else {
+            let other = Partition(region: eventRegion)?.rawValue ?? "no known"
+            return .ignore(reason: "region \(eventRegion) is in the \(other) partition; this function acts in \(partition.rawValue)")
         }
         return .act(account: account)
     }

@@ -26,7 +26,7 @@ package struct MemberAccounts {
     ///   - region: the function's region: its partition is the member roles' one.
     package init(central: CentralMode, region: String, sts: any STSAPI, clock: any WallClock, queryClient: @escaping QueryClientMaker) {
         self.central = central
-        self.partition = Partition(region: region)
+        self.partition = Partition(region: region) ?? .aws
         self.iamRegion = region
         self.sts = sts
         self.clock = clock

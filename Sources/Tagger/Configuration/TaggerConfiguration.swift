@@ -25,7 +25,7 @@ package struct TaggerConfiguration: Sendable, Equatable {
     package var central: CentralMode?
 
     /// The partition of `region`: the one of every ARN the tagger builds.
-    package var partition: Partition { Partition(region: region) }
+    package var partition: Partition { Partition(region: region) ?? .aws }
 
     package init(roleName: String?, roleId: String? = nil, tagKeys: TagKeys = .defaults, trustedLaunchers: [ARNPattern] = [], region: String,
                 reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil) {
@@ -79,7 +79,7 @@ package struct TaggerConfiguration: Sendable, Equatable {
         }
         guard Region.isValid(region) else {
             throw ConfigurationError(setting: environment["AWS_REGION"]?.isEmpty == false ? "AWS_REGION" : "AWS_DEFAULT_REGION",
-                                     problem: "\(quoted(region)) is not an AWS region name")
+                                     problem: Region.problem(region))
         }
         let reconcileRegions = try Self.readRegions(value("RECONCILE_REGIONS"), partitionOf: region)
         let allowedAccounts = try Self.readAccounts(value("ALLOWED_ACCOUNTS"))
@@ -98,13 +98,14 @@ package struct TaggerConfiguration: Sendable, Equatable {
         guard let entries = CommaList.entries(text) else {
             throw ConfigurationError(setting: "RECONCILE_REGIONS", problem: "has an empty entry")
         }
+        let partition = Partition(region: region)
         for entry in entries {
-            guard Region.isValid(entry) else {
-                throw ConfigurationError(setting: "RECONCILE_REGIONS", problem: "\(quoted(entry)) is not an AWS region name")
+            guard let entryPartition = Partition(region: entry) else {
+                throw ConfigurationError(setting: "RECONCILE_REGIONS", problem: Region.problem(entry))
             }
-            guard Partition(region: entry) == Partition(region: region) else {
+            guard entryPartition == partition else {
                 throw ConfigurationError(setting: "RECONCILE_REGIONS",
-                                         problem: "\(quoted(entry)) is not in the \(Partition(region: region).rawValue) partition of \(region)")
+                                         problem: "\(quoted(entry)) is not in the \(partition.map(\.rawValue) ?? "?") partition of \(region)")
             }
         }
         return entries.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
