@@ -72,6 +72,23 @@ package final class Logger {
     package func error(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.error, message(), fields: fields) }
     package func fatal(_ message: @autoclosure () -> String, fields: [(String, String)] = []) { log(.fatal, message(), fields: fields) }
 
+    /// Writes `object`, one JSON object, as a line of its own whatever the log
+    /// format and level: embedded-metric records must be whole JSON lines for
+    /// CloudWatch Logs to read them. In the JSON format the record is a log
+    /// line too, so `object` should carry `level` and `requestId` (see
+    /// `jsonProperties`).
+    package func record(_ object: String) {
+        sink(object)
+    }
+
+    /// The members of a JSON log line, for a record written with `record`
+    /// when the format is JSON; none in the Text format.
+    package func jsonProperties(level: LogLevel, message: String) -> [(String, String)] {
+        guard format == .json else { return [] }
+        return [("timestamp", LogTimestamp.format(clock.now)), ("level", level.name), ("message", message)]
+            + (requestId.map { [("requestId", $0)] } ?? [])
+    }
+
     private static let standardFields: Set<String> = ["timestamp", "level", "message", "requestId"]
 
     private func jsonLine(timestamp: String, level: LogLevel, message: String, fields: [(String, String)]) -> String {

@@ -46,7 +46,12 @@ enum LambdaEntry {
         do {
             try loop.run { metadata, payload in
                 let deadline = metadata.deadline.addingTimeInterval(-safetyMargin)
-                let result = try tagger.handle(event: Data(payload), deadline: deadline)
+                let start = clock.now
+                let outcome = Result { () throws(TaggerError) in try tagger.handle(event: Data(payload), deadline: deadline) }
+                let durationMs = clock.now.timeIntervalSince(start) * 1000
+                logger.record(tagger.configuration.metrics.record(of: outcome, durationMs: durationMs, at: clock.now,
+                                                                  properties: logger.jsonProperties(level: .info, message: "metrics")))
+                let result = try outcome.get()
                 logger.info(result.summary)
                 return Array(result.json.utf8)
             }

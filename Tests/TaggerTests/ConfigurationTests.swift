@@ -39,6 +39,14 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.region, "cn-north-1")
     }
 
+    func testMetricsSettings() throws {
+        let configuration = try TaggerConfiguration(environment: minimal.merging(["METRICS_NAMESPACE": "Security/Tagger",
+                                                                                  "AWS_LAMBDA_FUNCTION_NAME": "tagger-fn"]) { $1 })
+        XCTAssertEqual(configuration.metrics, InvocationMetrics(namespace: "Security/Tagger", functionName: "tagger-fn"))
+        XCTAssertEqual(try TaggerConfiguration(environment: minimal).metrics.namespace, "aws-userid-tagger")
+        assertRejected(["METRICS_NAMESPACE": "AWS/Lambda"], setting: "METRICS_NAMESPACE", mentions: "is not a CloudWatch namespace")
+    }
+
     func testRoleIsRequired() {
         assertRejected(["ROLE_NAME": nil], setting: "ROLE_NAME", mentions: "not set")
         assertRejected(["ROLE_NAME": ""], setting: "ROLE_NAME", mentions: "not set")

@@ -23,12 +23,15 @@ package struct TaggerConfiguration: Sendable, Equatable {
     package var allowedAccounts: [String]
     /// Set by `TAGGER_MEMBER_ROLE`: act in each event's account through its member role.
     package var central: CentralMode?
+    /// `METRICS_NAMESPACE` and `AWS_LAMBDA_FUNCTION_NAME`: where each invocation's metrics go.
+    package var metrics: InvocationMetrics
 
     /// The partition of `region`: the one of every ARN the tagger builds.
     package var partition: Partition { Partition(region: region) ?? .aws }
 
     package init(roleName: String?, roleId: String? = nil, tagKeys: TagKeys = .defaults, trustedLaunchers: [ARNPattern] = [], region: String,
-                reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil) {
+                reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil,
+                metrics: InvocationMetrics = InvocationMetrics(functionName: InvocationMetrics.defaultNamespace)) {
         self.roleName = roleName
         self.roleId = roleId
         self.tagKeys = tagKeys
@@ -37,12 +40,13 @@ package struct TaggerConfiguration: Sendable, Equatable {
         self.reconcileRegions = reconcileRegions ?? [region]
         self.allowedAccounts = allowedAccounts
         self.central = central
+        self.metrics = metrics
     }
 
     /// Reads `ROLE_NAME`, `ROLE_ID`, `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`,
     /// `LAUNCHED_BY_TAG_KEY`, `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`),
     /// `RECONCILE_REGIONS`, `ALLOWED_ACCOUNTS` and central mode's `TAGGER_MEMBER_ROLE`,
-    /// `TAGGER_EXTERNAL_ID` and `AWS_LAMBDA_FUNCTION_NAME`.
+    /// `TAGGER_EXTERNAL_ID`, `METRICS_NAMESPACE` and `AWS_LAMBDA_FUNCTION_NAME`.
     /// - Throws: the first invalid setting, named, with what is wrong in one line.
     package init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -84,11 +88,17 @@ package struct TaggerConfiguration: Sendable, Equatable {
         let reconcileRegions = try Self.readRegions(value("RECONCILE_REGIONS"), partitionOf: region)
         let allowedAccounts = try Self.readAccounts(value("ALLOWED_ACCOUNTS"))
         let central = try CentralMode.read(value)
+        let namespace = value("METRICS_NAMESPACE") ?? InvocationMetrics.defaultNamespace
+        guard InvocationMetrics.isValidNamespace(namespace) else {
+            throw ConfigurationError(setting: "METRICS_NAMESPACE",
+                                     problem: "\(quoted(namespace)) is not a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # :, not AWS/…)")
+        }
+        let metrics = InvocationMetrics(namespace: namespace, functionName: value("AWS_LAMBDA_FUNCTION_NAME") ?? InvocationMetrics.defaultNamespace)
         if central != nil, roleId != nil {
             throw ConfigurationError(setting: "ROLE_ID", problem: "cannot be used with TAGGER_MEMBER_ROLE: the users' role has another id in every account (set ROLE_NAME)")
         }
         self.init(roleName: roleName, roleId: roleId, tagKeys: tagKeys, trustedLaunchers: launchers, region: region, reconcileRegions: reconcileRegions,
-                  allowedAccounts: allowedAccounts, central: central)
+                  allowedAccounts: allowedAccounts, central: central, metrics: metrics)
     }
 
     /// `RECONCILE_REGIONS`: region names of `region`'s partition (one set of

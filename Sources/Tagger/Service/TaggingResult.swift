@@ -10,6 +10,8 @@ package struct TaggingResult: Sendable, Equatable {
     package var overridden: [SkippedInstance] = []
     /// Set when the event needed no work: why.
     package var ignored: String?
+    /// How many account and region sweeps made this result (0: an event).
+    package var sweeps = 0
     /// True when CreateTags and DeleteTags were sent with `DryRun=true`:
     /// `tagged` and `revoked` are what would have been written and removed.
     package var dryRun = false
@@ -64,6 +66,7 @@ extension TaggingResult {
         unchanged += other.unchanged
         skipped += other.skipped
         revoked += other.revoked
+        sweeps += other.sweeps
         overridden += other.overridden
     }
 }

@@ -116,7 +116,9 @@ package final class TaggingService {
         let plan = TaggingDecision.plan(instanceIds: instances.map(\.instanceId), instances: instances, roleId: roleId,
                                         context: .existing, keys: keys)
         try apply(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
-        return TaggingResult(plan: plan, dryRun: dryRun)
+        var result = TaggingResult(plan: plan, dryRun: dryRun)
+        result.sweeps = 1
+        return result
     }
 
     private func tag(_ request: TagRequest, deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
