@@ -12,9 +12,10 @@ import PackageDescription
 //   CurlHTTP            the libcurl transport and the trust store it verifies with
 //   SigV4               the request signer: pure, no transport (libcrypto only)
 //   XML                 the XML reader AWS answers are read with
-//   AWSQuery            the AWS Query protocol: form codec, errors, retries,
-//                       credentials, endpoints, the signed client
-//   EC2, IAM, STS       typed calls
+//   AWSQuery            the AWS protocols (Query, JSON 1.1): form codec, errors,
+//                       retries, credentials, endpoints, the signed clients
+//   EC2, IAM, STS,      typed calls
+//   EventBridge
 //   Tagger              events, configuration, the tagging decision, sweeps
 //   LambdaRuntime       the Runtime API loop and logger (on HTTP only)
 //   TaggerCommandLine   the command line: arguments and usage
@@ -37,11 +38,12 @@ let package = Package(
         .target(name: "EC2", dependencies: ["AWSQuery"]),
         .target(name: "IAM", dependencies: ["AWSQuery"]),
         .target(name: "STS", dependencies: ["AWSQuery"]),
-        .target(name: "Tagger", dependencies: ["AWSQuery", "EC2", "IAM", "STS"]),
+        .target(name: "EventBridge", dependencies: ["AWSQuery"]),
+        .target(name: "Tagger", dependencies: ["AWSQuery", "EC2", "IAM", "STS", "EventBridge"]),
         .target(name: "LambdaRuntime", dependencies: ["Primitives", "HTTP"]),
         .target(name: "TaggerCommandLine"),
         .executableTarget(name: "aws-userid-tagger",
-                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "Tagger", "LambdaRuntime",
+                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "EventBridge", "Tagger", "LambdaRuntime",
                                          "TaggerCommandLine"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
         .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4"], path: "bench/SigV4Benchmark"),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "EC2Tests", dependencies: ["EC2", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "STSTests", dependencies: ["STS", "TestSupport"]),
+        .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "TaggerTests", dependencies: ["Tagger", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TaggerCommandLineTests", dependencies: ["TaggerCommandLine"]),

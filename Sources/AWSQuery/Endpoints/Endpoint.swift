@@ -39,18 +39,23 @@ package struct EndpointResolver: Sendable {
         }
     }
 
-    /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam` or `sts`.
+    /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam`, `sts` or `events`.
     package func endpoint(service: String, region: String) throws(ConfigurationError) -> Endpoint {
         guard let partition = Partition(region: region) else {
             throw ConfigurationError(setting: "region", problem: Region.problem(region))
         }
         let signingRegion = service == "iam" ? partition.iamEndpoint.signingRegion : region
-        if let override = overrides[service.uppercased()] ?? overrides[""] {
+        if let override = overrides[Self.serviceId(service)] ?? overrides[""] {
             return Endpoint(scheme: override.scheme, host: override.host, port: override.port, path: override.path,
                             signingRegion: signingRegion, signingName: service)
         }
         let host = service == "iam" ? partition.iamEndpoint.host : "\(service).\(region).\(partition.dnsSuffix)"
         return Endpoint(host: host, signingRegion: signingRegion, signingName: service)
+    }
+
+    /// The service's id in `AWS_ENDPOINT_URL_<ID>`, as the SDKs name it.
+    static func serviceId(_ service: String) -> String {
+        service == "events" ? "EVENTBRIDGE" : service.uppercased()
     }
 
     static func parse(_ url: String, setting: String) throws(ConfigurationError) -> Override {

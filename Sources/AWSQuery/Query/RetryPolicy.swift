@@ -33,7 +33,7 @@ package struct RetryPolicy: Sendable {
     ]
     static let transientCodes: Set<String> = [
         "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "RequestTimeout",
-        "RequestTimeoutException",
+        "RequestTimeoutException", "InternalException",
     ]
 
     /// Throttling, 5xx and network failures are retried; everything else
