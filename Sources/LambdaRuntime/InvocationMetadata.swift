@@ -20,6 +20,15 @@ package struct InvocationMetadata: Sendable, Equatable {
         self.traceId = traceId
     }
 
+    /// The account the function runs in: the fifth field of the invoked
+    /// function's ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), when it is 12 digits.
+    package var functionAccount: String? {
+        guard let fields = invokedFunctionArn?.split(separator: ":", omittingEmptySubsequences: false), fields.count >= 6,
+              fields[0] == "arn", fields[2] == "lambda" else { return nil }
+        let account = fields[4]
+        return account.utf8.count == 12 && account.utf8.allSatisfy({ (0x30...0x39).contains($0) }) ? String(account) : nil
+    }
+
     /// The deadline as a wall-clock instant, the form the AWS clients take.
     package var deadline: Date { Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
 

@@ -14,6 +14,15 @@ package struct TaggerError: Error, Equatable, CustomStringConvertible {
         case aws(AWSError)
         /// Some of `total` sweeps failed; the others were done.
         case sweepsFailed([TaggerError], total: Int)
+        /// Sweep requests that could not be published; `published` others were.
+        case sweepRequestsUnpublished([Unpublished], published: Int)
+    }
+
+    /// An account left without a sweep request, and EventBridge's reason.
+    package struct Unpublished: Equatable, Sendable {
+        package var account: String
+        package var code: String
+        package var message: String
     }
 
     /// How a failure ends a local run: bad input and configuration are the
@@ -48,6 +57,7 @@ package struct TaggerError: Error, Equatable, CustomStringConvertible {
         case .configuration: .configuration
         case .aws: .aws
         case .sweepsFailed(let failures, _): failures.first?.kind ?? .aws
+        case .sweepRequestsUnpublished: .aws
         }
     }
 
@@ -58,6 +68,7 @@ package struct TaggerError: Error, Equatable, CustomStringConvertible {
         case .configuration: ErrorType.invalidConfiguration
         case .aws(let error): error.code.description
         case .sweepsFailed(let failures, _): failures.first?.errorType ?? ErrorType.unhandled
+        case .sweepRequestsUnpublished(let unpublished, _): unpublished.first?.code ?? ErrorType.unhandled
         }
     }
 
@@ -70,6 +81,9 @@ package struct TaggerError: Error, Equatable, CustomStringConvertible {
         case .aws(let error): what = error.description
         case .sweepsFailed(let failures, let total):
             what = "\(failures.count) of \(total) sweeps failed, the others were done: " + failures.map(\.message).joined(separator: "; ")
+        case .sweepRequestsUnpublished(let unpublished, let published):
+            what = "\(unpublished.count) sweep requests could not be published (\(published) were): "
+                + unpublished.map { "account \($0.account): \($0.code): \($0.message)" }.joined(separator: "; ")
         }
         return Self.oneLine(scope.map { $0 + ": " }.joined() + what)
     }

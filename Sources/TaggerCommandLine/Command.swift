@@ -97,6 +97,10 @@ package enum Command: Equatable {
       RECONCILE_REGIONS   comma list of regions a scheduled sweep covers (default AWS_REGION)
       TAGGER_MEMBER_ROLE  central mode: the role assumed in each event's account
       TAGGER_EXTERNAL_ID  central mode: the external id that role's trust policy requires
+      TAGGER_EVENT_BUS    central mode: the bus a scheduled sweep publishes one sweep request
+                          per account to (each request then sweeps its account)
+      SWEEP_CONCURRENCY   regions of one account swept at once, 1 to 32 (default 8)
+      METRICS_NAMESPACE   CloudWatch namespace of the embedded metrics (default aws-userid-tagger)
 
     EXIT STATUS
       0  the event was handled or ignored     1  an AWS call failed

@@ -47,7 +47,9 @@ enum LambdaEntry {
             try loop.run { metadata, payload in
                 let deadline = metadata.deadline.addingTimeInterval(-safetyMargin)
                 let start = clock.now
-                let outcome = Result { () throws(TaggerError) in try tagger.handle(event: Data(payload), deadline: deadline) }
+                let outcome = Result { () throws(TaggerError) in
+                    try tagger.handle(event: Data(payload), deadline: deadline, functionAccount: metadata.functionAccount)
+                }
                 let durationMs = clock.now.timeIntervalSince(start) * 1000
                 logger.record(tagger.configuration.metrics.record(of: outcome, durationMs: durationMs, at: clock.now,
                                                                   properties: logger.jsonProperties(level: .info, message: "metrics")))

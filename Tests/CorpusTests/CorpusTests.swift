@@ -151,6 +151,8 @@ final class CorpusTests: XCTestCase {
         switch action {
         case .reconcile:
             return wanted == "reconcile" ? nil : "expected \(wanted), got reconcile"
+        case .fanOut, .sweep:
+            return "the corpus runs outside central mode, yet got \(action)"
         case .ignore(let reason):
             guard wanted == "ignore" else { return "expected \(wanted), got ignore: \(reason)" }
             return reason.contains(expect["reason"] as! String) ? nil : "reason \(reason) lacks \(expect["reason"]!)"

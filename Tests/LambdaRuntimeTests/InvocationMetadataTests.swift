@@ -58,4 +58,15 @@ final class InvocationMetadataTests: XCTestCase {
             XCTAssertEqual((error as? RuntimeError)?.requestId, requestId, context, line: line)
         }
     }
+
+    func testTheFunctionsAccountIsReadFromItsArn() {
+        func account(_ arn: String?) -> String? {
+            InvocationMetadata(requestId: "r", deadlineMs: 1, invokedFunctionArn: arn).functionAccount
+        }
+        XCTAssertEqual(account("arn:aws:lambda:eu-west-1:999999999999:function:tagger"), "999999999999")
+        XCTAssertEqual(account("arn:aws-us-gov:lambda:us-gov-west-1:999999999999:function:tagger:prod"), "999999999999")
+        XCTAssertNil(account("arn:aws:lambda:eu-west-1:99999:function:tagger"))
+        XCTAssertNil(account("arn:aws:s3:::999999999999"))
+        XCTAssertNil(account(nil))
+    }
 }

@@ -33,7 +33,8 @@ final class CommandTests: XCTestCase {
 
     func testUsageNamesEverySetting() {
         for setting in ["ROLE_NAME", "ROLE_ID", "SOURCE_TAG_KEY", "TARGET_TAG_KEY", "LAUNCHED_BY_TAG_KEY", "TRUSTED_LAUNCHERS",
-                        "AWS_REGION", "ALLOWED_ACCOUNTS", "RECONCILE_REGIONS", "TAGGER_MEMBER_ROLE", "TAGGER_EXTERNAL_ID"] {
+                        "AWS_REGION", "ALLOWED_ACCOUNTS", "RECONCILE_REGIONS", "TAGGER_MEMBER_ROLE", "TAGGER_EXTERNAL_ID",
+                        "TAGGER_EVENT_BUS", "SWEEP_CONCURRENCY", "METRICS_NAMESPACE"] {
             XCTAssertTrue(Command.usage.contains(setting), setting)
         }
     }

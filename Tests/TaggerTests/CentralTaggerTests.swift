@@ -93,7 +93,7 @@ final class CentralTaggerTests: XCTestCase {
                 let calls = fakeEC2(account, region).calls
                 XCTAssertEqual(calls.count, 4, "one paged describe and one write per value: \(calls)")
                 guard case .describeFilters(_, let pageSize) = calls[0] else { return XCTFail("\(calls)") }
-                XCTAssertEqual(pageSize, TaggingService.reconcilePageSize)
+                XCTAssertEqual(pageSize, RegionSweep.pageSize)
                 XCTAssertTrue(fakeEC2(account, region).instances.values.allSatisfy { $0.tags["AwsUserId"]?.hasPrefix(iam[account]!.role.roleId + ":") == true })
             }
         }

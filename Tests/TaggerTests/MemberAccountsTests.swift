@@ -30,7 +30,7 @@ final class MemberAccountsTests: XCTestCase {
         let functionCredentials = StaticCredentialsProvider(Credentials(accessKeyId: "AKIDCENTRALFUNCTION", secretAccessKey: "central-secret"))
         let sts = STSClient(client: try client(service: "sts", region: "eu-west-1", apiVersion: STSClient.apiVersion,
                                                credentials: functionCredentials))
-        let members = MemberAccounts(central: central, region: "eu-west-1", sts: sts, clock: clock, queryClient: client)
+        let members = MemberAccounts(central: central, partition: .aws, region: "eu-west-1", sts: sts, clock: clock, queryClient: client)
         return TaggingService(configuration: configuration, clock: clock) { members.clients(account: $0!) }
     }
 

@@ -308,7 +308,7 @@ final class TaggingServiceTests: XCTestCase {
         XCTAssertEqual(ec2Regions, ["eu-west-1"])
         XCTAssertEqual(ec2.calls, [
             .describeFilters([Filter(name: "tag-key", values: ["CreatedBy", "AwsUserId", "AwsUserIdLaunchedBy"]),
-                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: TaggingService.reconcilePageSize),
+                              Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])], pageSize: RegionSweep.pageSize),
             .createTags(["i-0000000a"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:alice")], dryRun: false),
             .createTags(["i-0000000c"], [Tag(key: "AwsUserId", value: "AROAEXAMPLEID1234567:bob")], dryRun: false),
         ])

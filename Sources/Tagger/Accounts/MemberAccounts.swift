@@ -13,6 +13,8 @@ package struct MemberAccounts {
     /// Makes a signed Query client for a service, region and credentials.
     package typealias QueryClientMaker = (_ service: String, _ region: String, _ apiVersion: String,
                                          _ credentials: any CredentialsProvider) throws -> QueryClient
+    /// Makes an EC2 client of a region on a connection of its own.
+    package typealias ParallelEC2Maker = (_ region: String, _ credentials: any CredentialsProvider) throws -> any EC2API
 
     private let central: CentralMode
     private let partition: Partition
@@ -20,17 +22,21 @@ package struct MemberAccounts {
     private let sts: any STSAPI
     private let clock: any WallClock
     private let queryClient: QueryClientMaker
+    private let parallelEC2: ParallelEC2Maker?
 
     /// - Parameters:
     ///   - sts: STS at the function's regional endpoint, signed with the function's own credentials.
-    ///   - region: the function's region: its partition is the member roles' one.
-    package init(central: CentralMode, region: String, sts: any STSAPI, clock: any WallClock, queryClient: @escaping QueryClientMaker) {
+    ///   - partition: the function's, which is the member roles' one.
+    ///   - region: the function's region.
+    package init(central: CentralMode, partition: Partition, region: String, sts: any STSAPI, clock: any WallClock,
+                 queryClient: @escaping QueryClientMaker, parallelEC2: ParallelEC2Maker? = nil) {
         self.central = central
-        self.partition = Partition(region: region) ?? .aws
+        self.partition = partition
         self.iamRegion = region
         self.sts = sts
         self.clock = clock
         self.queryClient = queryClient
+        self.parallelEC2 = parallelEC2
     }
 
     /// The clients of `account` (12 digits, checked by the caller). Nothing is
@@ -44,6 +50,7 @@ package struct MemberAccounts {
         return AccountClients(
             memberRoleArn: roleArn,
             iam: { IAMClient(client: try queryClient("iam", iamRegion, IAMClient.apiVersion, credentials)) },
-            ec2: { region in EC2Client(client: try queryClient("ec2", region, EC2Client.apiVersion, credentials)) })
+            ec2: { region in EC2Client(client: try queryClient("ec2", region, EC2Client.apiVersion, credentials)) },
+            parallelEC2: parallelEC2.map { make in { region in try make(region, credentials) } })
     }
 }

@@ -25,13 +25,23 @@ package struct TaggerConfiguration: Sendable, Equatable {
     package var central: CentralMode?
     /// `METRICS_NAMESPACE` and `AWS_LAMBDA_FUNCTION_NAME`: where each invocation's metrics go.
     package var metrics: InvocationMetrics
+    /// `TAGGER_EVENT_BUS`, central mode: the bus (name or ARN) a scheduled
+    /// sweep publishes one sweep request per account to, instead of sweeping.
+    package var eventBus: String?
+    /// `SWEEP_CONCURRENCY`: how many regions of one account are swept at once,
+    /// each on a connection of its own.
+    package var sweepConcurrency: Int
+
+    package static let defaultSweepConcurrency = 8
+    package static let sweepConcurrencyRange = 1...32
 
     /// The partition of `region`: the one of every ARN the tagger builds.
     package var partition: Partition { Partition(region: region) ?? .aws }
 
     package init(roleName: String?, roleId: String? = nil, tagKeys: TagKeys = .defaults, trustedLaunchers: [ARNPattern] = [], region: String,
                 reconcileRegions: [String]? = nil, allowedAccounts: [String] = [], central: CentralMode? = nil,
-                metrics: InvocationMetrics = InvocationMetrics(functionName: InvocationMetrics.defaultNamespace)) {
+                metrics: InvocationMetrics = InvocationMetrics(functionName: InvocationMetrics.defaultNamespace),
+                eventBus: String? = nil, sweepConcurrency: Int = defaultSweepConcurrency) {
         self.roleName = roleName
         self.roleId = roleId
         self.tagKeys = tagKeys
@@ -41,12 +51,15 @@ package struct TaggerConfiguration: Sendable, Equatable {
         self.allowedAccounts = allowedAccounts
         self.central = central
         self.metrics = metrics
+        self.eventBus = eventBus
+        self.sweepConcurrency = sweepConcurrency
     }
 
     /// Reads `ROLE_NAME`, `ROLE_ID`, `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`,
     /// `LAUNCHED_BY_TAG_KEY`, `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`),
     /// `RECONCILE_REGIONS`, `ALLOWED_ACCOUNTS` and central mode's `TAGGER_MEMBER_ROLE`,
-    /// `TAGGER_EXTERNAL_ID`, `METRICS_NAMESPACE` and `AWS_LAMBDA_FUNCTION_NAME`.
+    /// `TAGGER_EXTERNAL_ID`, `TAGGER_EVENT_BUS`, `SWEEP_CONCURRENCY`, `METRICS_NAMESPACE`
+    /// and `AWS_LAMBDA_FUNCTION_NAME`.
     /// - Throws: the first invalid setting, named, with what is wrong in one line.
     package init(environment: [String: String]) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
@@ -94,11 +107,29 @@ package struct TaggerConfiguration: Sendable, Equatable {
                                      problem: "\(quoted(namespace)) is not a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # :, not AWS/…)")
         }
         let metrics = InvocationMetrics(namespace: namespace, functionName: value("AWS_LAMBDA_FUNCTION_NAME") ?? InvocationMetrics.defaultNamespace)
+        let eventBus = value("TAGGER_EVENT_BUS")
+        if let eventBus {
+            guard central != nil else {
+                throw ConfigurationError(setting: "TAGGER_EVENT_BUS", problem: "set without TAGGER_MEMBER_ROLE: only central mode fans out")
+            }
+            guard eventBus.utf8.count <= 1600, eventBus.utf8.allSatisfy({ (0x21..<0x7F).contains($0) }) else {
+                throw ConfigurationError(setting: "TAGGER_EVENT_BUS", problem: "\(quoted(eventBus)) is not an event bus name or ARN")
+            }
+        }
+        var sweepConcurrency = Self.defaultSweepConcurrency
+        if let text = value("SWEEP_CONCURRENCY") {
+            guard let number = Int(text), Self.sweepConcurrencyRange.contains(number) else {
+                throw ConfigurationError(setting: "SWEEP_CONCURRENCY",
+                                         problem: "\(quoted(text)) is not a whole number from \(Self.sweepConcurrencyRange.lowerBound) to \(Self.sweepConcurrencyRange.upperBound)")
+            }
+            sweepConcurrency = number
+        }
         if central != nil, roleId != nil {
             throw ConfigurationError(setting: "ROLE_ID", problem: "cannot be used with TAGGER_MEMBER_ROLE: the users' role has another id in every account (set ROLE_NAME)")
         }
         self.init(roleName: roleName, roleId: roleId, tagKeys: tagKeys, trustedLaunchers: launchers, region: region, reconcileRegions: reconcileRegions,
-                  allowedAccounts: allowedAccounts, central: central, metrics: metrics)
+                  allowedAccounts: allowedAccounts, central: central, metrics: metrics, eventBus: eventBus,
+                  sweepConcurrency: sweepConcurrency)
     }
 
     /// `RECONCILE_REGIONS`: region names of `region`'s partition (one set of

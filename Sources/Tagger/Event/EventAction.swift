@@ -5,6 +5,10 @@ import Primitives
 package enum EventAction: Sendable, Equatable {
     /// Sweep the configured regions (of every allowed account, in central mode).
     case reconcile
+    /// Central mode: publish one sweep request per allowed account instead of sweeping.
+    case fanOut
+    /// Central mode: sweep the configured regions of this one account.
+    case sweep(account: String)
     case tag(TagRequest)
     /// Success without any AWS call.
     case ignore(reason: String)
@@ -32,10 +36,14 @@ extension TaggerConfiguration {
     /// - Throws: `InvalidEvent` when an event we would act on has an `awsRegion`
     ///   that is not a region name (it would become a host name). Ignored events
     ///   are not checked: their region is never used.
-    package func action(for event: TaggerEvent) throws(TaggerError) -> EventAction {
+    /// - Parameter functionAccount: the account the function runs in (from
+    ///   the invoked function's ARN); a sweep request is acted on only when
+    ///   this same account published it.
+    package func action(for event: TaggerEvent, functionAccount: String? = nil) throws(TaggerError) -> EventAction {
         let record: CloudTrailRecord
         switch event {
-        case .scheduled: return .reconcile
+        case .scheduled: return central != nil && eventBus != nil ? .fanOut : .reconcile
+        case .sweepRequest(let account, let publisher): return try sweepAction(account: account, publisher: publisher, functionAccount: functionAccount)
         case .ignored(let reason): return .ignore(reason: reason)
         case .apiCall(let apiCall): record = apiCall
         }
@@ -77,6 +85,25 @@ extension TaggerConfiguration {
         case .act(let account):
             return .tag(TagRequest(region: eventRegion, instanceIds: instanceIds, origin: origin, account: account))
         }
+    }
+
+    /// A sweep request is acted on only in central mode, for an allowed
+    /// account, and when EventBridge says this function's own account
+    /// published it: member accounts may put events on the central bus, but
+    /// EventBridge writes their account, not this one, in the envelope.
+    func sweepAction(account: String, publisher: String?, functionAccount: String?) throws(TaggerError) -> EventAction {
+        guard central != nil else { return .ignore(reason: "a sweep request, but this function is not in central mode") }
+        guard AccountID.isValid(account) else {
+            throw .invalidEvent("detail.account: \(quoted(account)) is not an AWS account id (12 digits)")
+        }
+        guard allowedAccounts.contains(account) else { return .ignore(reason: "account \(account) is not in ALLOWED_ACCOUNTS") }
+        guard let functionAccount else {
+            return .ignore(reason: "a sweep request, but this function's own account is unknown (it runs outside Lambda)")
+        }
+        guard publisher == functionAccount else {
+            return .ignore(reason: "a sweep request published by account \(quoted(publisher ?? "(none)")), not by this function's \(functionAccount)")
+        }
+        return .sweep(account: account)
     }
 
     /// With `TRUSTED_LAUNCHERS` set, a pattern must match the caller's

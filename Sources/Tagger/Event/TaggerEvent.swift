@@ -6,6 +6,10 @@ package enum TaggerEvent: Sendable, Equatable {
     case scheduled
     /// A CloudTrail record, from an EventBridge envelope or bare.
     case apiCall(CloudTrailRecord)
+    /// A sweep request a central-mode function published for one member
+    /// account (see `SweepRequest`), with the `account` EventBridge wrote in
+    /// its envelope: the account that published it, which no caller can choose.
+    case sweepRequest(account: String, publisher: String?)
     /// An EventBridge event that is not an EC2 API call, and why.
     case ignored(reason: String)
 
@@ -89,6 +93,9 @@ private struct IncomingEvent: Decodable {
             switch (detailType, source) {
             case ("Scheduled Event", "aws.events"):
                 event = .scheduled
+            case (SweepRequest.detailType, SweepRequest.source):
+                let detail = try container.decode(SweepRequest.Detail.self, forKey: Key("detail"))
+                event = .sweepRequest(account: detail.account, publisher: try container.decodeIfPresent(String.self, forKey: Key("account")))
             case ("AWS API Call via CloudTrail", "aws.ec2"):
                 var record = try container.decode(CloudTrailRecord.self, forKey: Key("detail"))
                 // EventBridge's own field: the account the event happened in,

@@ -12,6 +12,8 @@ package struct TaggingResult: Sendable, Equatable {
     package var ignored: String?
     /// How many account and region sweeps made this result (0: an event).
     package var sweeps = 0
+    /// Central mode's scheduled sweep: how many sweep requests it published.
+    package var sweepRequests: Int?
     /// True when CreateTags and DeleteTags were sent with `DryRun=true`:
     /// `tagged` and `revoked` are what would have been written and removed.
     package var dryRun = false
@@ -46,6 +48,7 @@ package struct TaggingResult: Sendable, Equatable {
             }.joined(separator: ",") + "]"
         }
         if !overridden.isEmpty { out += ",\"overridden\":" + list(overridden.map { ($0.instanceId, "reason", $0.reason) }) }
+        if let sweepRequests { out += ",\"sweepRequests\":\(sweepRequests)" }
         if let ignored { out += ",\"ignored\":" + JSONText.quoted(ignored) }
         if dryRun { out += ",\"dryRun\":true" }
         return out + "}"
@@ -75,6 +78,7 @@ extension TaggingResult {
     /// The one log line of an outcome: counts, and why anything was skipped.
     package var summary: String {
         if let ignored { return "ignored: \(ignored)" }
+        if let sweepRequests { return "published \(sweepRequests) sweep requests, one per account" }
         var text = "\(dryRun ? "dry run: would tag" : "tagged") \(tagged.count), unchanged \(unchanged.count), skipped \(skipped.count)"
         if !revoked.isEmpty { text += ", \(dryRun ? "would revoke" : "revoked") \(revoked.count)" }
         for entry in skipped.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }

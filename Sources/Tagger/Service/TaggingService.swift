@@ -2,6 +2,7 @@ import AWSQuery
 import EC2
 import FoundationEssentials
 import IAM
+import EventBridge
 import Primitives
 
 /// Handles events and sweeps: decode, decide, then the fewest AWS calls (one
@@ -13,19 +14,12 @@ package final class TaggingService {
     package let configuration: TaggerConfiguration
     private let clock: any WallClock
     private let makeClients: (String?) -> AccountClients
+    private let publisher: SweepRequestPublisher?
     /// Keyed by account id; nil is the function's own account.
     private var sessions: [String?: AccountSession] = [:]
 
-    /// At most this many resources per CreateTags call.
-    package static let maxResourcesPerWrite = 1000
-
     /// How long a RoleId read with GetRole is used before it is read again.
     package static let roleIdLifetime: Double = 15 * 60
-
-    /// Instances per DescribeInstances page in reconcile: the API's maximum.
-    /// Pages are read as streams keeping the id, state and the three tags of
-    /// each instance, so a 10,000-instance sweep is 10 pages and a few MiB.
-    package static let reconcilePageSize = 1000
 
     /// A tagger acting in the account it runs in.
     /// - Parameters:
@@ -39,20 +33,29 @@ package final class TaggingService {
     /// - Parameter accounts: the clients of an account, asked once per account:
     ///   nil for the function's own account, a member account id in central
     ///   mode (see `MemberAccounts`).
-    package init(configuration: TaggerConfiguration, clock: any WallClock, accounts: @escaping (String?) -> AccountClients) {
+    ///   - eventBridge: central mode with `TAGGER_EVENT_BUS`: makes the client
+    ///     that publishes sweep requests, with the function's own credentials.
+    package init(configuration: TaggerConfiguration, clock: any WallClock, accounts: @escaping (String?) -> AccountClients,
+                 eventBridge: (() throws -> any EventBridgeAPI)? = nil) {
         self.configuration = configuration
         self.clock = clock
         self.makeClients = accounts
+        publisher = eventBridge.map { SweepRequestPublisher(eventBridge: $0, clock: clock) }
     }
 
     /// Handles one event (EventBridge or bare CloudTrail record, see `TaggerEvent`).
-    /// - Parameter dryRun: compute everything, send CreateTags with `DryRun=true`.
-    /// - Throws: `InvalidEvent` for bad input, `Configuration` when a client
-    ///   cannot be made, or the AWS error code of a failed call.
-    package func handle(event: Data, deadline: Date, dryRun: Bool = false) throws(TaggerError) -> TaggingResult {
-        switch try configuration.action(for: TaggerEvent.decode(event)) {
+    /// - Parameters:
+    ///   - dryRun: compute everything, send CreateTags and DeleteTags with `DryRun=true`.
+    ///   - functionAccount: the account the function runs in, from the invoked
+    ///     function's ARN; nil outside Lambda (sweep requests are then ignored).
+    /// - Throws: `InvalidEvent` for bad input, `InvalidConfiguration` when a
+    ///   client cannot be made, or the AWS error code of a failed call.
+    package func handle(event: Data, deadline: Date, dryRun: Bool = false, functionAccount: String? = nil) throws(TaggerError) -> TaggingResult {
+        switch try configuration.action(for: TaggerEvent.decode(event), functionAccount: functionAccount) {
         case .ignore(let reason): TaggingResult(ignored: reason, dryRun: dryRun)
         case .reconcile: try reconcile(deadline: deadline, dryRun: dryRun)
+        case .fanOut: try fanOut(deadline: deadline, dryRun: dryRun)
+        case .sweep(let account): try sweep(accounts: [account], regions: configuration.reconcileRegions, deadline: deadline, dryRun: dryRun)
         case .tag(let request): try tag(request, deadline: deadline, dryRun: dryRun)
         }
     }
@@ -78,15 +81,27 @@ package final class TaggingService {
             }
             accounts = configuration.allowedAccounts
         }
+        return try sweep(accounts: accounts, regions: regions, deadline: deadline, dryRun: dryRun)
+    }
+
+    /// Sweeps each region of each account: the accounts one after another,
+    /// the regions of an account at once (`SWEEP_CONCURRENCY`).
+    private func sweep(accounts: [String?], regions: [String], deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
         var result = TaggingResult(plan: TaggingPlan(), dryRun: dryRun)
         var failures: [TaggerError] = []
         for account in accounts {
             let session = session(account)
-            for (index, region) in regions.enumerated() {
-                do {
-                    result.append(try sweep(session, region: region, refreshingRoleId: index == 0, deadline: deadline, dryRun: dryRun))
-                } catch {
-                    failures.append(regions.count > 1 ? error.within(region) : error)
+            let roleId: String
+            do {
+                roleId = try userRoleId(in: session, refresh: true, deadline: deadline)
+            } catch {
+                failures.append(error)
+                continue
+            }
+            for (region, outcome) in zip(regions, sweepRegions(of: session, roleId: roleId, regions: regions, deadline: deadline, dryRun: dryRun)) {
+                switch outcome {
+                case .success(let swept): result.append(swept)
+                case .failure(let error): failures.append(regions.count > 1 ? error.within(region) : error)
                 }
             }
         }
@@ -95,29 +110,26 @@ package final class TaggingService {
         throw TaggerError(.sweepsFailed(failures, total: accounts.count * regions.count))
     }
 
-    private func sweep(_ session: AccountSession, region: String, refreshingRoleId: Bool, deadline: Date,
-                       dryRun: Bool) throws(TaggerError) -> TaggingResult {
-        let roleId = try userRoleId(in: session, refresh: refreshingRoleId, deadline: deadline)
-        let ec2 = try session.ec2(region: region)
-        var instances: [Instance] = []
-        // The values of one filter are ORed: every instance carrying any of
-        // the three keys, so a target tag nothing backs is found and revoked.
-        let keys = configuration.tagKeys
-        let filters = [Filter(name: "tag-key", values: [keys.source, keys.target, keys.launchedBy]),
-                       Filter(name: "instance-state-name", values: ["pending", "running", "stopping", "stopped"])]
-        do {
-            try ec2.describeInstances(filters: filters, pageSize: Self.reconcilePageSize,
-                                      keepingTags: [keys.source, keys.target, keys.launchedBy], deadline: deadline) { page in
-                instances += page
-            }
-        } catch {
-            throw session.failure(error)
+    /// One region: on the account's shared client. Several: at once, each on a
+    /// client and connection of its own, paced under EC2's rate limits; a
+    /// throttled or failing region fails alone.
+    private func sweepRegions(of session: AccountSession, roleId: String, regions: [String], deadline: Date,
+                              dryRun: Bool) -> [Result<TaggingResult, TaggerError>] {
+        let work = RegionWork(keys: configuration.tagKeys, roleId: roleId, clock: clock, failure: session.failure,
+                              deadline: deadline, dryRun: dryRun)
+        guard regions.count > 1, configuration.sweepConcurrency > 1, let makeClient = session.clients.parallelEC2 else {
+            return regions.map { work.sweep($0, client: session.ec2) }
         }
-        let plan = TaggingDecision.plan(instanceIds: instances.map(\.instanceId), instances: instances, roleId: roleId,
-                                        context: .existing, keys: keys)
-        try apply(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
-        var result = TaggingResult(plan: plan, dryRun: dryRun)
-        result.sweeps = 1
+        return Concurrently.map(regions.count, width: configuration.sweepConcurrency) { work.sweep(regions[$0], client: makeClient) }
+    }
+
+    /// Central mode's scheduled sweep: one sweep request per allowed account.
+    private func fanOut(deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
+        guard let publisher, let bus = configuration.eventBus else {
+            throw .configuration(ConfigurationError(setting: "TAGGER_EVENT_BUS", problem: "not set, so a scheduled sweep cannot fan out"))
+        }
+        var result = TaggingResult(plan: TaggingPlan(), dryRun: dryRun)
+        result.sweepRequests = try publisher.publish(accounts: configuration.allowedAccounts, bus: bus, deadline: deadline)
         return result
     }
 
@@ -140,30 +152,8 @@ package final class TaggingService {
         }
         let plan = TaggingDecision.plan(instanceIds: request.instanceIds, instances: instances, roleId: roleId,
                                         context: context, keys: configuration.tagKeys)
-        try apply(plan, with: ec2, in: session, deadline: deadline, dryRun: dryRun)
+        try PlanWriter(ec2: ec2, failure: session.failure).apply(plan, deadline: deadline, dryRun: dryRun)
         return TaggingResult(plan: plan, dryRun: dryRun)
-    }
-
-    /// Revocations first, then writes, each in batches of at most 1,000 instances.
-    private func apply(_ plan: TaggingPlan, with ec2: any EC2API, in session: AccountSession, deadline: Date, dryRun: Bool) throws(TaggerError) {
-        for removal in plan.removals {
-            for batch in removal.instanceIds.chunks(of: Self.maxResourcesPerWrite) {
-                do {
-                    try ec2.deleteTags(resourceIds: batch, tags: removal.tags, dryRun: dryRun, deadline: deadline)
-                } catch {
-                    throw session.failure(error)
-                }
-            }
-        }
-        for write in plan.writes {
-            for batch in write.instanceIds.chunks(of: Self.maxResourcesPerWrite) {
-                do {
-                    try ec2.createTags(resourceIds: batch, tags: write.tags, dryRun: dryRun, deadline: deadline)
-                } catch {
-                    throw session.failure(error)
-                }
-            }
-        }
     }
 
     /// `ROLE_ID`, or the role's id in the session's account from GetRole. A
@@ -201,12 +191,5 @@ package final class TaggingService {
                                      fixedRoleId: account == nil ? configuration.roleId : nil)
         sessions[account] = session
         return session
-    }
-}
-
-extension Array {
-    /// Consecutive runs of at most `size` elements.
-    func chunks(of size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
