@@ -33,6 +33,7 @@ def shell_commands():
 COVERAGE = [
     (r"make demo", "run: test_make_demo_tags_the_sample_instances"),
     (r"make test", "run: this very test suite is `make test`"),
+    (r"make check", "run: `swift test` and folders of this very suite (`make test` runs both)"),
     (r"sam build", "run: test_sam_build_target (the make target `sam build` calls)"),
     (r"sam deploy --guided", "needs AWS: template checked by cfn-lint in checks/policies"),
     (r"aws ssm start-session --target \S+", "needs AWS: options checked by test_aws_cli_knows_the_options"),
