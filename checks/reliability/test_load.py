@@ -90,7 +90,7 @@ def make_event(k):
     return json.dumps(events.run_instances(ids)), "tag"
 
 
-def test_thousand_events_in_one_process(binary, proxy):
+def test_thousand_events_in_one_process(binary, proxy, tmp_path):
     proxy.upstream = None  # stand-in only: a call without an answer fails the event
     proxy.answer("DescribeInstances", describe_answer)
     proxy.answer("CreateTags", create_tags_answer)
@@ -98,9 +98,12 @@ def test_thousand_events_in_one_process(binary, proxy):
     env.update(AWS_LAMBDA_RUNTIME_API="", AWS_ACCESS_KEY_ID="AKIDLOADTEST", AWS_SECRET_ACCESS_KEY="load-test-secret",
                AWS_REGION="us-east-1", AWS_ENDPOINT_URL=proxy.endpoint, ROLE_ID=ROLE_ID, AWS_LAMBDA_LOG_LEVEL="WARN")
     expected = {}
-    with RuntimeAPIServer() as api:
+    # The log goes to a file: a pipe nobody reads before the end would fill up
+    # (64 KiB) and stop the function in the middle of the run.
+    log_path = tmp_path / "function.log"
+    with RuntimeAPIServer() as api, open(log_path, "wb") as log_file:
         env["AWS_LAMBDA_RUNTIME_API"] = api.address
-        process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=log_file)
         try:
             for k in range(WARM_UP):
                 payload, kind = make_event(k)
@@ -117,7 +120,8 @@ def test_thousand_events_in_one_process(binary, proxy):
             assert process.poll() is None, "the function exited"
         finally:
             process.kill()
-            _, logs = process.communicate(timeout=10)
+            process.wait(timeout=10)
+    logs = log_path.read_bytes()
 
     outcomes = {r.request_id: r for r in results}
     assert len(outcomes) == EVENTS
