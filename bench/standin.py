@@ -71,7 +71,7 @@ class InstanceTemplate:
 
     def render(self, instance_id: str, tags: dict[str, str]) -> str:
         i = self.tag_indent
-        tag_set = (f"<tagSet>\n" + "".join(
+        tag_set = ("<tagSet>\n" + "".join(
             f"{i}    <item>\n{i}        <key>{_escape(k)}</key>\n{i}        <value>{_escape(v)}</value>\n{i}    </item>\n"
             for k, v in tags.items()) + f"{i}</tagSet>") if tags else "<tagSet/>"
         fill = {"R": "r-" + instance_id[2:], "I": instance_id, "T": tag_set}

@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from checks.lib.instances import ROOT, launch, tags_of
 
 README = (ROOT / "README.md").read_text()

@@ -8,7 +8,7 @@ import pytest
 
 from checks.lib import events
 from checks.lib.aws_proxy import Fault
-from checks.lib.instances import USERS_ROLE, launch, tags_of
+from checks.lib.instances import launch, tags_of
 from checks.lib.runtime_api import RuntimeAPIServer
 
 
