@@ -194,7 +194,14 @@ struct XMLParser<Handler: XMLHandler> {
     private mutating func parseCharacterData() throws(XMLError) {
         let end = bytes[position...].firstIndex(of: UInt8(ascii: "<")) ?? bytes.count
         try XMLText.append(bytes, position..<end, mode: .content, to: &text)
+        try checkTextSize(at: position)
         position = end
+    }
+
+    private func checkTextSize(at offset: Int) throws(XMLError) {
+        guard text.count <= limits.maxTextSize else {
+            throw XMLError(.tooLarge, "more than \(limits.maxTextSize) bytes of character data", offset: offset)
+        }
     }
 
     private mutating func skipComment() throws(XMLError) {
@@ -208,6 +215,7 @@ struct XMLParser<Handler: XMLHandler> {
         let contentStart = position + XMLLiterals.cdataOpen.count
         guard let end = find(XMLLiterals.cdataClose, from: contentStart) else { throw truncated("CDATA section") }
         try XMLText.append(bytes, contentStart..<end, mode: .cdata, to: &text)
+        try checkTextSize(at: contentStart)
         position = end + XMLLiterals.cdataClose.count
     }
 

@@ -63,6 +63,10 @@ final class EC2ResponseParsingTests: XCTestCase {
         XCTAssertThrowsError(try DescribeInstancesPage.read(deep)) { XCTAssertEqual(($0 as? XMLError)?.kind, .tooDeep) }
         let big = [UInt8](repeating: UInt8(ascii: " "), count: DescribeInstancesPage.limits.maxDocumentSize + 1)
         XCTAssertThrowsError(try DescribeInstancesPage.read(big)) { XCTAssertEqual(($0 as? XMLError)?.kind, .tooLarge) }
+        XCTAssertEqual(DescribeInstancesPage.limits.maxTextSize, XMLLimits.default.maxTextSize)
+        let longText = Array(("<DescribeInstancesResponse><requestId>" + String(repeating: "x", count: 10 << 20)
+                              + "</requestId></DescribeInstancesResponse>").utf8)
+        XCTAssertThrowsError(try DescribeInstancesPage.read(longText)) { XCTAssertEqual(($0 as? XMLError)?.kind, .tooLarge) }
     }
 
     func testMotoAndAWSLayoutsReadToTheSameInstances() throws {

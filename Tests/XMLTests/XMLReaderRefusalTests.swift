@@ -173,6 +173,20 @@ final class XMLReaderRefusalTests: XCTestCase {
         XCTAssertNoThrow(try XMLReader.parse(Array("<a>123</a>".utf8), limits: small))
     }
 
+    /// Text is bounded on its own: a stream reader keeps no tree, but must not
+    /// hold a body-sized string either. Nested elements' text counts together.
+    func testCharacterDataIsLimited() {
+        let limits = XMLLimits(maxDepth: 64, maxDocumentSize: 1 << 20, maxElementCount: 100, maxTextSize: 8)
+        XCTAssertNoThrow(try XMLReader.parse(Array("<a>12345678</a>".utf8), limits: limits))
+        assertRefused("<a>123456789</a>", .tooLarge, limits: limits)
+        assertRefused("<a>12345<b>6789</b></a>", .tooLarge, limits: limits)
+        assertRefused("<a><![CDATA[123456789]]></a>", .tooLarge, limits: limits)
+        XCTAssertNoThrow(try XMLReader.parse(Array("<a><b>12345678</b><b>12345678</b></a>".utf8), limits: limits),
+                         "the text of closed elements no longer counts")
+        let megabyteAndOne = "<a>" + String(repeating: "x", count: (1 << 20) + 1) + "</a>"
+        assertRefused(megabyteAndOne, .tooLarge)
+    }
+
     func testElementCountIsLimited() {
         let limits = XMLLimits(maxDepth: 64, maxDocumentSize: 1 << 20, maxElementCount: 100)
         let children = { (count: Int) in "<r>" + String(repeating: "<i/>", count: count) + "</r>" }

@@ -127,7 +127,7 @@ def test_scheduled_reconcile_sweeps_every_allowed_account_and_region(new_account
         assert sorted(by_account[account.account_id]) == sorted(
             ["sts:AssumeRole", "iam:GetRole"] + ["ec2:DescribeInstances", "ec2:CreateTags"] * 2)
     describe = [c for c in org_proxy.calls if c.action == "DescribeInstances"]
-    assert {c.params["MaxResults"] for c in describe} == {"200"}
+    assert {c.params["MaxResults"] for c in describe} == {"1000"}
 
     # A second sweep in the same process writes nothing and assumes nothing;
     # it reads each account's RoleId again (a re-created users' role must not

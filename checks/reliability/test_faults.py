@@ -93,7 +93,7 @@ FAULTS = [
          "skipped", {"DescribeInstances": 1, "CreateTags": 0}, why="an item without an instance id is not ours: not found, nothing written"),
     Case("10 MB 200 body", "DescribeInstances",
          [Fault(200, b"<DescribeInstancesResponse><requestId>" + b"x" * (10 << 20) + b"</requestId></DescribeInstancesResponse>")],
-         "InvalidResponse", {"DescribeInstances": 1, "CreateTags": 0}, why="past the XML reader's 8 MiB: refused unread, final"),
+         "InvalidResponse", {"DescribeInstances": 1, "CreateTags": 0}, why="a text past the XML reader's 1 MiB: refused, final"),
     Case("20 MB 200 body", "DescribeInstances", [Fault(200, b"<a>" + b"x" * (20 << 20) + b"</a>")],
          "InvalidResponse", {"DescribeInstances": 1, "CreateTags": 0}, why="past the transport's 16 MiB: cut off, final"),
     Case("InvalidInstanceID.NotFound twice, then found", "DescribeInstances", ec2(400, "InvalidInstanceID.NotFound", 2), "tagged",
