@@ -22,7 +22,8 @@
 #   /var/task/bootstrap; EMPTY_ROOT_NAMESERVER=IP also writes the name
 #   service files Lambda has: /etc/resolv.conf (that nameserver),
 #   /etc/nsswitch.conf (hosts: files dns) and /etc/hosts (localhost).
-# Needs root (mount namespace, chroot), util-linux's unshare, unzip, python3.
+# Needs root (mount namespace, chroot), util-linux's unshare, unzip, python3
+# (and openssl for EMPTY_ROOT_EXTRA_CA).
 set -euo pipefail
 
 die() { echo "empty-root-run: error: $*" >&2; exit 125; }
@@ -84,6 +85,15 @@ if [ -n "${EMPTY_ROOT_NAMESERVER:-}" ]; then
     chmod 0644 "$newroot"/etc/resolv.conf "$newroot"/etc/nsswitch.conf "$newroot"/etc/hosts
 fi
 [ -f "$newroot/var/task/bootstrap" ] || die "$zip_path has no bootstrap at its root"
+if [ -n "${EMPTY_ROOT_EXTRA_CA:-}" ]; then
+    [ -d "$newroot/var/task/certs" ] || die "EMPTY_ROOT_EXTRA_CA: $zip_path has no certs/ directory"
+    subject_hash="$(openssl x509 -noout -subject_hash -in "$EMPTY_ROOT_EXTRA_CA")" \
+        || die "EMPTY_ROOT_EXTRA_CA: cannot read a certificate from $EMPTY_ROOT_EXTRA_CA"
+    counter=0
+    while [ -e "$newroot/var/task/certs/$subject_hash.$counter" ]; do counter=$((counter + 1)); done
+    cp "$EMPTY_ROOT_EXTRA_CA" "$newroot/var/task/certs/$subject_hash.$counter"
+    chmod 0644 "$newroot/var/task/certs/$subject_hash.$counter"
+fi
 
 if [ "$(head -c 2 "$newroot/var/task/bootstrap")" = '#!' ]; then
     "$here/ensure-system-deps.sh" busybox-static >&2

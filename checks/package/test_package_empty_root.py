@@ -1,7 +1,11 @@
 """dist/function.zip run the way provided.al2023 runs it: unpacked at
 /var/task of an otherwise empty root (a CA bundle at Amazon Linux's path,
 /tmp, /proc; no /lib, no /usr, no shell unless bootstrap is a script), as the
-sandbox user, against a local Runtime API and auth-enabled moto."""
+sandbox user, against a local Runtime API and auth-enabled moto.
+
+Over HTTPS the function trusts the zip's own store (/var/task/certs); the
+checks add their test CA to it, never to the root's bundle, so a success
+proves that store is the one in use."""
 import json
 
 import pytest
@@ -61,13 +65,14 @@ def test_runtime_api_loop_tags_a_launch_reports_a_bad_event_and_goes_on(empty_ro
     assert proxy.actions().count("iam:GetRole") == 1, "one container, one GetRole"
 
 
-def test_lambda_loop_over_https_verified_against_the_bundle_at_amazon_linux_path(
+def test_lambda_loop_over_https_verified_with_the_zips_own_trust_store(
         empty_root, moto, https_proxy, throwaway_ca, users_role):
     first = launch(moto, 1, created_by="grace")
     second = launch(moto, 1, created_by="linus")
     with RuntimeAPIServer() as api:
+        # The root's bundle is the host's public roots, without the test CA.
         function = empty_root(aws_env(moto, https_proxy.endpoint, AWS_LAMBDA_RUNTIME_API=api.address),
-                              runner_env={"SSL_CERT_FILE": str(throwaway_ca.ca_pem)})  # becomes the root's bundle
+                              runner_env={"EMPTY_ROOT_EXTRA_CA": str(throwaway_ca.ca_pem)})
         api.enqueue(events.run_instances(first))
         api.enqueue(events.run_instances(second))
         results = api.wait_for_results(2, timeout=30, process=function.process)
@@ -81,18 +86,30 @@ def test_lambda_loop_over_https_verified_against_the_bundle_at_amazon_linux_path
     assert peak_kib <= 16 * 1024, f"peak RSS {peak_kib} KiB is over 16 MiB"
 
 
-def test_https_to_an_untrusted_server_fails_cleanly_and_writes_nothing(empty_root, moto, https_proxy, proxy):
+def test_https_to_a_server_of_an_unknown_ca_is_refused_and_writes_nothing(empty_root, moto, https_proxy, proxy):
     ids = launch(moto, 1, created_by="mallory")
-    # The root's bundle is the host's public CAs: they do not trust the test CA.
+    # The zip's store (the full public roots) and the root's bundle: neither trusts the test CA.
     function = empty_root(aws_env(moto, https_proxy.endpoint, AWS_MAX_ATTEMPTS="1"), ["invoke", "--event", "-"],
-                          stdin=json.dumps(events.run_instances(ids)).encode(),
-                          runner_env={"SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"})
+                          stdin=json.dumps(events.run_instances(ids)).encode())
     status, out, err = function.communicate()
     assert status == 1, (out, err)
     assert "certificate" in err, err
     assert https_proxy.handshakes == 0 and https_proxy.failed_handshakes, "the client must refuse the certificate"
     assert proxy.calls == [], "nothing may reach AWS over an unverified connection"
     assert "AwsUserId" not in tags_of(moto, ids[0])
+
+
+@pytest.mark.parametrize("variable", ["AWS_CA_BUNDLE", "SSL_CERT_FILE"])
+def test_a_bundle_named_in_the_environment_replaces_the_zips_store(empty_root, moto, https_proxy, throwaway_ca,
+                                                                  users_role, variable):
+    ids = launch(moto, 1, created_by="barbara")
+    # The root's bundle is the test CA alone: trusted only if the variable is read.
+    function = empty_root(aws_env(moto, https_proxy.endpoint, **{variable: "/etc/pki/tls/certs/ca-bundle.crt"}),
+                          ["invoke", "--event", "-"], stdin=json.dumps(events.run_instances(ids)).encode(),
+                          runner_env={"SSL_CERT_FILE": str(throwaway_ca.ca_pem)})
+    status, out, err = function.communicate()
+    assert status == 0, err
+    assert json.loads(out)["tagged"] == [{"instanceId": ids[0], "value": f"{users_role['RoleId']}:barbara"}]
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 - binary: bootstrap needs only glibc and GCC's runtime, from /var/task/lib,
   through the loader bundled there;
 - script: the repository's bootstrap script, the binary beside it, lib/.
-In every form: bootstrap at the root, everything readable by Lambda's sandbox
-user, libcurl and OpenSSL linked in, the binary stripped, under the size limit."""
+In every form: bootstrap at the root, the trust store in certs/ (a hashed CA
+directory), everything readable by Lambda's sandbox user, libcurl and OpenSSL
+linked in, the binary stripped, under the size limit."""
 import re
 import subprocess
 import zipfile
@@ -16,6 +17,7 @@ from checks.package.package_support import ROOT, package_zip, unpacked  # noqa: 
 HARD_LIMIT = 12_000_000
 ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "ld-linux-x86-64.so.2"}
 LOADER = "/var/task/lib/ld-linux-x86-64.so.2"
+HASHED_NAME = re.compile(r"certs/[0-9a-f]{8}\.[0-9]+")
 
 
 def readelf(*args):
@@ -58,8 +60,9 @@ def test_bootstrap_at_the_root_everything_readable_and_size_under_the_limit(pack
     for name, info in infos.items():
         assert (info.external_attr >> 16) & 0o004, f"{name} is not world-readable ({oct(info.external_attr >> 16)})"
     executables = ["bootstrap"]
+    trust_store = sorted(name for name in infos if name.startswith("certs/"))
     if form == "static":
-        assert sorted(infos) == ["bootstrap"], "a static bootstrap needs nothing beside it"
+        assert sorted(set(infos) - set(trust_store)) == ["bootstrap"], "a static bootstrap needs nothing but its trust store"
     else:
         executables.append("lib/ld-linux-x86-64.so.2")
     for name in executables:
@@ -112,3 +115,21 @@ def test_bootstrap_is_stripped_and_wired_for_var_task(unpacked, form):
     # and AL2023's older glibc), not DT_RUNPATH.
     assert re.search(r"\(RPATH\)\s+Library rpath: \[/var/task/lib\]", dynamic), dynamic
     assert "(RUNPATH)" not in dynamic
+
+
+def test_the_trust_store_is_a_full_hashed_directory_of_ca_certificates(unpacked):
+    """Each file is named as OpenSSL's CAPATH lookup expects: the subject hash
+    of the one certificate it holds, a CA's, then a collision counter."""
+    certs = unpacked / "certs"
+    names = sorted(path.name for path in certs.iterdir())
+    hashed = [name for name in names if HASHED_NAME.fullmatch(f"certs/{name}")]
+    assert sorted(set(names) - set(hashed)) == ["SOURCE"], names
+    assert len(hashed) >= 100, f"only {len(hashed)} roots: not a full public store"
+    for name in hashed:
+        pem = (certs / name).read_text()
+        assert pem.count("-----BEGIN CERTIFICATE-----") == 1, f"{name} holds more than one certificate"
+        shown = subprocess.run(["openssl", "x509", "-noout", "-subject_hash", "-ext", "basicConstraints"],
+                               input=pem, capture_output=True, text=True, check=True).stdout
+        assert shown.splitlines()[0] == name.split(".")[0], f"{name} is not named by its subject hash"
+        assert "CA:TRUE" in shown, f"{name} is not a CA certificate"
+    assert "Mozilla" in (certs / "SOURCE").read_text()
