@@ -4,51 +4,54 @@ import FoundationEssentials
 import Primitives
 
 /// An EC2 client that keeps a sweep's calls under EC2's request-rate limits.
-/// EC2 throttles each API per account and region with a token bucket
-/// ("Request throttling for the Amazon EC2 API": a non-mutating API's bucket
-/// holds 100 tokens and refills 20 a second). A sweep of one region spends
-/// Describe tokens no faster than that refill, and writes, whose buckets
-/// the page does not give, at a conservative 5 a second; however many regions
-/// run at once, each has its own buckets, so none is drained, and throttling
-/// that still comes (other callers share the buckets) is retried with backoff.
+/// EC2 throttles each API per account and region with a token bucket of its
+/// own ("Request throttling for the Amazon EC2 API", request token bucket
+/// sizes: a filtered, paginated DescribeInstances holds 100 tokens and refills
+/// 20 a second; CreateTags and DeleteTags each hold 100 and refill 10). A
+/// sweep spends tokens no faster than those refill rates, and bursts at most
+/// half a bucket, leaving the other half to whatever else calls EC2 in the
+/// account. However many regions run at once, each has its own buckets, so
+/// none is drained, and throttling that still comes is retried with backoff.
 final class PacedEC2: EC2API {
     private let ec2: any EC2API
-    private var reads: TokenBucket
-    private var writes: TokenBucket
+    private var describes: TokenBucket
+    private var creates: TokenBucket
+    private var deletes: TokenBucket
 
-    /// Describe calls per second, and the burst allowed.
-    static let readRate = 20.0, readBurst = 20.0
-    /// CreateTags and DeleteTags calls per second, and the burst allowed.
-    static let writeRate = 5.0, writeBurst = 10.0
+    /// DescribeInstances calls per second, and the burst allowed.
+    static let describeRate = 20.0, describeBurst = 50.0
+    /// CreateTags calls per second, and the same for DeleteTags.
+    static let tagRate = 10.0, tagBurst = 50.0
 
     init(_ ec2: any EC2API, clock: any WallClock) {
         self.ec2 = ec2
-        reads = TokenBucket(rate: Self.readRate, capacity: Self.readBurst, clock: clock)
-        writes = TokenBucket(rate: Self.writeRate, capacity: Self.writeBurst, clock: clock)
+        describes = TokenBucket(rate: Self.describeRate, capacity: Self.describeBurst, clock: clock)
+        creates = TokenBucket(rate: Self.tagRate, capacity: Self.tagBurst, clock: clock)
+        deletes = TokenBucket(rate: Self.tagRate, capacity: Self.tagBurst, clock: clock)
     }
 
     func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
-        reads.take()
+        describes.take()
         return try ec2.describeInstances(ids: ids, deadline: deadline)
     }
 
     func describeInstances(filters: [Filter], pageSize: Int, keepingTags tagKeys: Set<String>?, deadline: Date,
                            page: ([Instance]) throws(AWSError) -> Void) throws(AWSError) {
         // Each page is one call: pace it as the pages come.
-        reads.take()
+        describes.take()
         try ec2.describeInstances(filters: filters, pageSize: pageSize, keepingTags: tagKeys, deadline: deadline) { instances throws(AWSError) in
             try page(instances)
-            reads.take()
+            describes.take()
         }
     }
 
     func createTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError) {
-        writes.take()
+        creates.take()
         try ec2.createTags(resourceIds: resourceIds, tags: tags, dryRun: dryRun, deadline: deadline)
     }
 
     func deleteTags(resourceIds: [String], tags: [Tag], dryRun: Bool, deadline: Date) throws(AWSError) {
-        writes.take()
+        deletes.take()
         try ec2.deleteTags(resourceIds: resourceIds, tags: tags, dryRun: dryRun, deadline: deadline)
     }
 }
