@@ -84,6 +84,20 @@ def test_function_resource_is_what_the_build_expects():
     assert props["Environment"]["Variables"]["LAUNCHED_BY_TAG_KEY"] == {"Ref": "LaunchedByTagKey"}
 
 
+@pytest.mark.parametrize("name", ["template.yaml", "central.yaml"])
+def test_sam_builds_in_source_as_samconfig_says(name):
+    # The SAM CLI takes build_in_source from samconfig.toml (or --build-in-source)
+    # only; a BuildInSource key in the template would only suggest otherwise.
+    import tomllib
+
+    from cfnlint.decode import decode_str
+
+    template, _ = decode_str((ROOT / name).read_text())
+    assert template["Resources"]["TaggerFunction"]["Metadata"] == {"BuildMethod": "makefile"}
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    assert config["default"]["build"]["parameters"]["build_in_source"] is True
+
+
 def test_no_fixed_physical_names():
     # A second stack in the same account and region must not collide.
     from cfnlint.decode import decode_str
