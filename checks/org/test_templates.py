@@ -189,3 +189,15 @@ def test_account_wide_iam_policies_can_be_made_in_one_region_only(name):
     for output in template["Outputs"].values():
         if output["Value"] in [{"Ref": i} for i in managed]:
             assert output.get("Condition") == "CreateAccountWide"
+
+
+@pytest.mark.parametrize("name", ["template.yaml", "central.yaml", "stackset.yaml"])
+def test_no_concurrency_is_reserved_unless_asked_for(name):
+    # Lambda refuses a reservation that leaves too little unreserved, and a new
+    # account's quota is often 10: by default the stack reserves nothing.
+    template = load(name)
+    parameter = template["Parameters"]["ReservedConcurrency"]
+    assert parameter["Default"] == 0 and parameter["MinValue"] == 0
+    assert template["Conditions"]["ReserveConcurrency"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, 0]}]}
+    reserved = template["Resources"]["TaggerFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    assert reserved == {"Fn::If": ["ReserveConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
