@@ -80,7 +80,8 @@ def test_function_resource_is_what_the_build_expects():
     assert props["Runtime"] == "provided.al2023"
     assert props["Handler"] == "bootstrap"
     assert props["Architectures"] == ["x86_64"]
-    assert set(props["Environment"]["Variables"]) == {"ROLE_NAME", "SOURCE_TAG_KEY", "TARGET_TAG_KEY", "LAUNCHED_BY_TAG_KEY", "TRUSTED_LAUNCHERS"}
+    assert set(props["Environment"]["Variables"]) == {"ROLE_NAME", "SOURCE_TAG_KEY", "TARGET_TAG_KEY", "LAUNCHED_BY_TAG_KEY", "TRUSTED_LAUNCHERS",
+                                                         "METRICS_NAMESPACE"}
     assert props["Environment"]["Variables"]["LAUNCHED_BY_TAG_KEY"] == {"Ref": "LaunchedByTagKey"}
 
 
