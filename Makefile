@@ -25,14 +25,14 @@ $(VENV)/.installed: requirements-test.txt
 
 # Everything CI checks: Swift unit and integration tests; the Python checks
 # (the real binary against auth-enabled moto and a local Runtime API, faults,
-# the bad-input corpus, policies and template, README commands, and the
-# packaged zip in an empty root). Each fuzz target runs 60 s before the Python
-# checks, so pytest's summary is the last line.
-test: build venv package
+# the bad-input corpus, policies and template, README commands, the packaged
+# zip in an empty root, and the real SAM CLI: mk/sam.mk). Each fuzz target
+# runs 60 s before the Python checks, so pytest's summary is the last line.
+test: build venv package sam-venv
 	AWS_USERID_TAGGER_REQUIRE_MOTO=1 swift test
 	$(MAKE) --no-print-directory fuzz-ci
 	$(MAKE) --no-print-directory package-check-dynamic
-	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 $(PYTHON) -m pytest checks
+	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 AWS_USERID_TAGGER_REQUIRE_SAM=1 $(PYTHON) -m pytest checks
 
 # The inner loop: the Swift tests and the Python checks that take seconds and
 # need neither root nor the package (the real binary against moto and a local
