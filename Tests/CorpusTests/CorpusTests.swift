@@ -113,10 +113,20 @@ final class CorpusTests: XCTestCase {
     }
 
     func testLargestAcceptedXMLIsRead() {
-        // 8 MiB exactly: one long text, the size a DescribeInstances page can reach.
-        let head = [UInt8]("<Response><Message>".utf8), tail = [UInt8]("</Message></Response>".utf8)
-        let body = head + [UInt8](repeating: UInt8(ascii: "z"), count: (8 << 20) - head.count - tail.count) + tail
+        // 8 MiB exactly, in texts of 1 KiB: the reader's whole document limit.
+        let head = [UInt8]("<Response>".utf8), tail = [UInt8]("</Response>".utf8)
+        let item = [UInt8]("<Message>".utf8) + [UInt8](repeating: UInt8(ascii: "z"), count: 1024) + [UInt8]("</Message>".utf8)
+        let room = (8 << 20) - head.count - tail.count
+        let padding = [UInt8](repeating: UInt8(ascii: " "), count: room % item.count)
+        let body = head + Array(item.repeated(room / item.count)) + padding + tail
+        XCTAssertEqual(body.count, 8 << 20)
         XCTAssertNil(Self.checkXML(body, expect: ["outcome": "ok", "root": "Response"]))
+    }
+
+    func testOneTextOverAMebibyteIsRefused() {
+        let head = [UInt8]("<Response><Message>".utf8), tail = [UInt8]("</Message></Response>".utf8)
+        let body = head + [UInt8](repeating: UInt8(ascii: "z"), count: (1 << 20) + 1) + tail
+        XCTAssertNil(Self.checkXML(body, expect: ["outcome": "error", "kind": "tooLarge"]))
     }
 
     func testTooManyElementsAreRefused() {
