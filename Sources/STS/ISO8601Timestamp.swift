@@ -6,8 +6,8 @@ import XML
 
 /// Reads the UTC timestamps AWS writes (`2026-11-25T13:17:45Z`, with optional
 /// fractional seconds, `Z` or `+00:00`), without a date formatter.
-enum ISO8601Timestamp {
-    static func parse(_ text: String) -> Date? {
+package enum ISO8601Timestamp {
+    package static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count else { return nil }

@@ -86,9 +86,19 @@ package enum Command: Equatable {
       TARGET_TAG_KEY      tag to write (default AwsUserId)
       LAUNCHED_BY_TAG_KEY tag recording a self-service launcher (default AwsUserIdLaunchedBy)
       TRUSTED_LAUNCHERS   comma list of ARN patterns (* wildcard); other launchers are ignored
-      AWS_REGION          region for reconcile and events without one
-      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or AWS_PROFILE with the
-                          shared credentials file (AWS_SHARED_CREDENTIALS_FILE)
+      AWS_REGION          region for reconcile and events without one (else AWS_DEFAULT_REGION,
+                          else the profile's region)
+      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+                          credentials, source 1 of 4 (the first one configured wins, as for the AWS CLI)
+      AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE
+                          2. a profile (default 'default') of ~/.aws/credentials and ~/.aws/config:
+                          keys, role_arn with source_profile or credential_source,
+                          credential_process, IAM Identity Center (after aws sso login)
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, AWS_CONTAINER_AUTHORIZATION_TOKEN
+                          3. the container credentials endpoint (ECS, EKS Pod Identity)
+      AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_METADATA_SERVICE_TIMEOUT
+                          4. instance metadata, IMDSv2 (true: never asked; 1 s per request)
       AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2|_IAM|_STS   endpoint overrides
       AWS_CA_BUNDLE, SSL_CERT_FILE         CA bundle (TLS verification is always on)
       AWS_MAX_ATTEMPTS    attempts per AWS call, 1 to 20 (default 5)

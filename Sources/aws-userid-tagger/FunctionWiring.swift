@@ -1,3 +1,4 @@
+import AWSCredentials
 import AWSQuery
 import CurlHTTP
 import EC2
@@ -14,12 +15,22 @@ import Tagger
 /// but those of regions swept at once, which get one each. Everything is
 /// validated here, once, so a bad setting fails at start.
 enum FunctionWiring {
+    /// How long finding credentials may take at start (a `credential_process`
+    /// helper, an STS call, instance metadata's one-second tries).
+    static let credentialsDeadline = 60.0
+
     static func makeTagger(environment: [String: String], clock: WallClock) throws -> TaggingService {
-        let configuration = try TaggerConfiguration(environment: environment)
-        let credentials = StaticCredentialsProvider(try CredentialsLoader.load(environment: environment))
+        // Read only if the environment lacks the region or the keys: under Lambda, never.
+        let sharedFiles = SharedConfigFiles(environment: environment, files: LocalFiles())
+        let configuration = try TaggerConfiguration(environment: environment, profileRegion: sharedFiles.region)
         let endpoints = try EndpointResolver(environment: environment)
         let retryPolicy = try RetryPolicy(environment: environment)
         let transportOptions = CurlTransport.Options(trustStore: TrustStore.resolve(environment: environment))
+        let credentials = try CredentialsChain.resolve(
+            sharedFiles: sharedFiles, region: configuration.region,
+            dependencies: credentialsDependencies(environment: environment, clock: clock, endpoints: endpoints,
+                                                  retryPolicy: retryPolicy, transportOptions: transportOptions),
+            deadline: clock.now.addingTimeInterval(credentialsDeadline)).provider
         let transport = try CurlTransport(options: transportOptions)
 
         func client(service: String, region: String, apiVersion: String, credentials: any CredentialsProvider) throws -> QueryClient {
@@ -62,5 +73,36 @@ enum FunctionWiring {
             // `action(for:)` gives every central-mode request a checked member account.
             members.clients(account: account ?? "")
         }, eventBridge: eventBridge)
+    }
+
+    /// What the credentials chain may use beyond the environment, each made
+    /// only when its source is: the file system, `posix_spawn`, a libcurl
+    /// transport of its own per source (a refresh can happen on any thread of
+    /// a sweep), and STS for `role_arn` profiles.
+    private static func credentialsDependencies(environment: [String: String], clock: WallClock, endpoints: EndpointResolver,
+                                                retryPolicy: RetryPolicy, transportOptions: CurlTransport.Options) -> CredentialsDependencies {
+        CredentialsDependencies(
+            environment: environment, clock: clock, files: LocalFiles(), processes: SpawnedProcesses(),
+            transport: { kind throws(TransportError) in
+                switch kind {
+                case .local(let connectTimeout):
+                    // Link-local and loopback endpoints: never through a proxy, a small answer.
+                    try CurlTransport(options: .init(connectTimeout: connectTimeout, maxResponseBytes: 64 << 10, ignoreProxyEnvironment: true))
+                case .internet:
+                    try CurlTransport(options: transportOptions)
+                }
+            },
+            sts: { region, credentials throws(ConfigurationError) in
+                do {
+                    return STSClient(client: QueryClient(endpoint: try endpoints.endpoint(service: "sts", region: region),
+                                                         apiVersion: STSClient.apiVersion, credentials: credentials,
+                                                         transport: try CurlTransport(options: transportOptions), clock: clock,
+                                                         retryPolicy: retryPolicy))
+                } catch let error as ConfigurationError {
+                    throw error
+                } catch {
+                    throw ConfigurationError(setting: "credentials", problem: "no HTTP transport for STS: \(error)")
+                }
+            })
     }
 }

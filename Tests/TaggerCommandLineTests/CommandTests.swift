@@ -34,7 +34,10 @@ final class CommandTests: XCTestCase {
     func testUsageNamesEverySetting() {
         for setting in ["ROLE_NAME", "ROLE_ID", "SOURCE_TAG_KEY", "TARGET_TAG_KEY", "LAUNCHED_BY_TAG_KEY", "TRUSTED_LAUNCHERS",
                         "AWS_REGION", "ALLOWED_ACCOUNTS", "RECONCILE_REGIONS", "TAGGER_MEMBER_ROLE", "TAGGER_EXTERNAL_ID",
-                        "TAGGER_EVENT_BUS", "SWEEP_CONCURRENCY", "METRICS_NAMESPACE"] {
+                        "TAGGER_EVENT_BUS", "SWEEP_CONCURRENCY", "METRICS_NAMESPACE", "AWS_DEFAULT_REGION", "AWS_PROFILE",
+                        "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_DISABLED",
+                        "AWS_EC2_METADATA_SERVICE_ENDPOINT"] {
             XCTAssertTrue(Command.usage.contains(setting), setting)
         }
     }

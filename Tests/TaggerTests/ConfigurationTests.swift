@@ -25,6 +25,26 @@ final class ConfigurationTests: XCTestCase {
                                                           trustedLaunchers: [], region: "eu-central-1"))
     }
 
+    func testTheProfileRegionIsAskedOnlyWhenTheEnvironmentHasNone() throws {
+        var asked = 0
+        let fromProfile = { () throws(ConfigurationError) -> (region: String, origin: String)? in
+            asked += 1
+            return ("ap-southeast-2", "region of profile 'dev' (/home/me/.aws/config)")
+        }
+        XCTAssertEqual(try TaggerConfiguration(environment: minimal, profileRegion: fromProfile).region, "eu-central-1")
+        XCTAssertEqual(try TaggerConfiguration(environment: ["ROLE_NAME": "R", "AWS_DEFAULT_REGION": "us-west-2"], profileRegion: fromProfile).region,
+                       "us-west-2")
+        XCTAssertEqual(asked, 0, "Lambda sets AWS_REGION: the shared files are never read")
+        XCTAssertEqual(try TaggerConfiguration(environment: ["ROLE_NAME": "R"], profileRegion: fromProfile).region, "ap-southeast-2")
+        XCTAssertEqual(asked, 1)
+        XCTAssertThrowsError(try TaggerConfiguration(environment: ["ROLE_NAME": "R"], profileRegion: { ("us-east-1.evil.com", "region of profile 'x' (f)") })) { error in
+            XCTAssertTrue("\(error)".hasPrefix("AWS_REGION: not set, and the region of profile 'x' (f): 'us-east-1.evil.com' is not an AWS region name"), "\(error)")
+        }
+        XCTAssertThrowsError(try TaggerConfiguration(environment: ["ROLE_NAME": "R"], profileRegion: { nil })) { error in
+            XCTAssertEqual("\(error)", "AWS_REGION: not set, nor AWS_DEFAULT_REGION, nor a region in the shared config profile")
+        }
+    }
+
     func testEverySetting() throws {
         let configuration = try TaggerConfiguration(environment: [
             "ROLE_ID": "AROAEXAMPLEID1234567", "SOURCE_TAG_KEY": "Owner", "TARGET_TAG_KEY": "SsmUser", "LAUNCHED_BY_TAG_KEY": "SsmLauncher",

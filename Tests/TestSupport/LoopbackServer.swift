@@ -56,16 +56,21 @@ package final class LoopbackServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in serve() }
     }
 
-    /// Closes the listening socket: later connections are refused.
+    /// Stops listening: later connections are refused. The serving thread
+    /// closes the socket once its `accept` fails, so the descriptor cannot be
+    /// reused by another server while this thread may still accept on it.
     package func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve() {
         while true {
             let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else {
+                if errno == EINTR { continue }
+                close(listener)
+                return
+            }
             lock.withLock { _connections += 1 }
             Thread.detachNewThread { [self] in handle(connection) }
         }

@@ -56,12 +56,16 @@ package struct TaggerConfiguration: Sendable, Equatable {
     }
 
     /// Reads `ROLE_NAME`, `ROLE_ID`, `SOURCE_TAG_KEY`, `TARGET_TAG_KEY`,
-    /// `LAUNCHED_BY_TAG_KEY`, `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`),
+    /// `LAUNCHED_BY_TAG_KEY`, `TRUSTED_LAUNCHERS`, `AWS_REGION` (else `AWS_DEFAULT_REGION`, else the profile's),
     /// `RECONCILE_REGIONS`, `ALLOWED_ACCOUNTS` and central mode's `TAGGER_MEMBER_ROLE`,
     /// `TAGGER_EXTERNAL_ID`, `TAGGER_EVENT_BUS`, `SWEEP_CONCURRENCY`, `METRICS_NAMESPACE`
     /// and `AWS_LAMBDA_FUNCTION_NAME`.
+    /// - Parameter profileRegion: the region of the shared config profile and
+    ///   where it was read, asked only when neither `AWS_REGION` nor
+    ///   `AWS_DEFAULT_REGION` is set (never under Lambda, which sets `AWS_REGION`).
     /// - Throws: the first invalid setting, named, with what is wrong in one line.
-    package init(environment: [String: String]) throws(ConfigurationError) {
+    package init(environment: [String: String],
+                 profileRegion: () throws(ConfigurationError) -> (region: String, origin: String)? = { nil }) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             return text
@@ -91,12 +95,18 @@ package struct TaggerConfiguration: Sendable, Equatable {
             }
         }
 
-        guard let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") else {
-            throw ConfigurationError(setting: "AWS_REGION", problem: "not set")
-        }
-        guard Region.isValid(region) else {
-            throw ConfigurationError(setting: environment["AWS_REGION"]?.isEmpty == false ? "AWS_REGION" : "AWS_DEFAULT_REGION",
-                                     problem: Region.problem(region))
+        let region: String
+        if let fromEnvironment = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") {
+            guard Region.isValid(fromEnvironment) else {
+                throw ConfigurationError(setting: environment["AWS_REGION"]?.isEmpty == false ? "AWS_REGION" : "AWS_DEFAULT_REGION",
+                                         problem: Region.problem(fromEnvironment))
+            }
+            region = fromEnvironment
+        } else if let (fromProfile, origin) = try profileRegion() {
+            guard Region.isValid(fromProfile) else { throw ConfigurationError(setting: "AWS_REGION", problem: "not set, and the \(origin): \(Region.problem(fromProfile))") }
+            region = fromProfile
+        } else {
+            throw ConfigurationError(setting: "AWS_REGION", problem: "not set, nor AWS_DEFAULT_REGION, nor a region in the shared config profile")
         }
         let reconcileRegions = try Self.readRegions(value("RECONCILE_REGIONS"), partitionOf: region)
         let allowedAccounts = try Self.readAccounts(value("ALLOWED_ACCOUNTS"))
