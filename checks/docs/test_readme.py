@@ -6,12 +6,14 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from checks.lib.instances import ROOT, launch, tags_of
+from checks.lib import events
+from checks.lib.instances import ROOT, USERS_ROLE, launch, tags_of
 
 README = (ROOT / "README.md").read_text()
 
@@ -39,6 +41,9 @@ COVERAGE = [
     (r"aws-userid-tagger (invoke|reconcile|--help).*", "run: test_command_line_examples"),
     (r"python3 checks/lib/runtime_api.py .*&", "run: test_run_it_like_lambda"),
     (r"AWS_LAMBDA_RUNTIME_API=.* \.build/debug/aws-userid-tagger", "run: test_run_it_like_lambda"),
+    (r"QUEUE_URL=\$\(aws cloudformation describe-stacks .*\)", "run: test_failure_queue_replay, against moto"),
+    (r"aws sqs (receive|delete)-message .*", "run: test_failure_queue_replay, against moto"),
+    (r"jq .* \| aws-userid-tagger invoke --event -", "run: test_failure_queue_replay, against moto"),
 ]
 
 
@@ -161,3 +166,87 @@ def test_the_troubleshooting_table_names_every_error_type():
     assert {"InvalidEvent", "InvalidConfiguration", "NetworkError", "Runtime.InvalidInvocation", "Runtime.EventTooLarge"} <= names
     missing = sorted(name for name in names if f"`{name}`" not in troubleshooting)
     assert missing == [], f"README's troubleshooting table lacks {missing}"
+
+
+def replay_commands():
+    """The README's failure-queue commands, in order (one ```sh block)."""
+    [block] = [b for b in re.findall(r"```sh\n(.*?)```", README, re.S) if "receive-message" in b]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_failure_queue_replay(binary, moto, users_role, tmp_path):
+    """The README's replay commands, run as written by the pinned AWS CLI and
+    jq against moto, on the two kinds of message the failure queue gets."""
+    jq = shutil.which("jq")
+    assert jq, "jq is not installed (apt-get install -y jq)"
+    # The stack, as far as the commands see it: its FailureQueueUrl output.
+    stack_name = re.search(r"--stack-name (\S+)", replay_commands()[0]).group(1)
+    template = {"Resources": {"FailureQueue": {"Type": "AWS::SQS::Queue"}},
+                "Outputs": {"FailureQueueUrl": {"Value": {"Ref": "FailureQueue"}}}}
+    # The AWS CLI (v1) sends SQS calls for the regions it lists
+    # (awscli/customizations/overridesslcommonname.py) to their legacy hosts,
+    # whatever AWS_ENDPOINT_URL says: the stack sits in a region it does not
+    # list. The instances stay in us-east-1, where their events say they are.
+    region = "eu-central-2"
+    cloudformation = moto.client("cloudformation", region)
+    cloudformation.create_stack(StackName=stack_name, TemplateBody=json.dumps(template))
+    sqs = moto.client("sqs", region)
+    [queue_url] = [o["OutputValue"] for o in cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]["Outputs"]
+                   if o["OutputKey"] == "FailureQueueUrl"]
+    from_lambda, from_eventbridge = launch(moto, 1, created_by="replayed.lambda"), launch(moto, 1, created_by="replayed.rule")
+    # Lambda's on-failure destination sends an invocation record around the
+    # event (the shape of "Capturing records of Lambda asynchronous
+    # invocations", AWS Lambda Developer Guide, example invocation record).
+    record = {"version": "1.0", "timestamp": "2026-11-25T10:06:05.568Z",
+              "requestContext": {"requestId": "e4b46cbf-b738-4a1e-8880-a18cdf61200e",
+                                 "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:tagger-TaggerFunction-AbC:$LATEST",
+                                 "condition": "RetriesExhausted", "approximateInvokeCount": 3},
+              "requestPayload": events.run_instances(from_lambda),
+              "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+              "responsePayload": {"errorMessage": "ec2:CreateTags: throttled", "errorType": "RequestLimitExceeded"}}
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(record))
+    # EventBridge's dead-letter queue gets the event itself, the reason in
+    # attributes ("Using dead-letter queues to process undelivered events",
+    # Amazon EventBridge User Guide).
+    attribute = lambda value: {"DataType": "String", "StringValue": value}  # noqa: E731
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(events.run_instances(from_eventbridge)),
+                     MessageAttributes={"RULE_ARN": attribute("arn:aws:events:us-east-1:123456789012:rule/r"),
+                                        "TARGET_ARN": attribute("arn:aws:lambda:us-east-1:123456789012:function:f"),
+                                        "ERROR_CODE": attribute("NO_PERMISSIONS"),
+                                        "ERROR_MESSAGE": attribute("Lambda denied the invocation")})
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "aws-userid-tagger").symlink_to(binary)
+    env = moto.environment(PATH=os.pathsep.join([str(tools), str(Path(sys.executable).parent), os.environ["PATH"]]),
+                           ROLE_NAME=USERS_ROLE, AWS_REGION=region, AWS_DEFAULT_REGION=region, AWS_EC2_METADATA_DISABLED="true",
+                           AWS_PAGER="")
+    script = "set -euo pipefail\n" + "\n".join(replay_commands()) + "\n"
+    for _ in range(2):
+        result = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert json.loads(result.stdout)["tagged"], result.stdout
+    assert tags_of(moto, from_lambda[0])["AwsUserId"] == f"{users_role['RoleId']}:replayed.lambda"
+    assert tags_of(moto, from_eventbridge[0])["AwsUserId"] == f"{users_role['RoleId']}:replayed.rule"
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    assert (attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesNotVisible"]) == ("0", "0")
+
+
+def section(title):
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_operate_explains_every_alarm_and_metric():
+    from cfnlint.decode import decode_str
+
+    operate = section("Operate")
+    template, _ = decode_str((ROOT / "template.yaml").read_text())
+    alarms = [i for i, r in template["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert len(alarms) == 4
+    missing = [name for name in alarms if f"| `{name}` |" not in operate]
+    assert missing == [], f"README's Operate section does not explain {missing}"
+    emitted = set(re.findall(r'\("([A-Za-z]+)", "(?:Count|Milliseconds)"',
+                             (ROOT / "Sources" / "Tagger" / "Service" / "InvocationMetrics.swift").read_text()))
+    assert {"Tagged", "Failed", "SweepCorrections", "SweepDuration"} <= emitted
+    assert sorted(m for m in emitted if f"`{m}`" not in operate) == []
+    assert "_X_AMZN_TRACE_ID" in operate
+    assert "_X_AMZN_TRACE_ID" in (ROOT / "Sources" / "LambdaRuntime" / "RuntimeLoop.swift").read_text()
