@@ -63,17 +63,11 @@ command -v swift >/dev/null || die "swift is not on PATH"
 #    (the module maps only name curl and crypto).
 swift_flags=(-c release --product "$product" --static-swift-stdlib --scratch-path "$scratch")
 if [ "$curl_form" = static ]; then
-    "$here/build-static-curl.sh"
-    static_lib() {
-        local path
-        path="$(dpkg-query -L "$1" 2>/dev/null | grep -m1 "/$2\$" || true)"
-        [ -n "$path" ] && [ -f "$path" ] || die "no $2 in package $1 (apt-get install -y $1)"
-        echo "$path"
-    }
+    "$here/build-static-curl.sh"  # builds the trimmed OpenSSL first
     mkdir -p "$linkdir"
     ln -sfn "$root/.build-deps/curl/lib/libcurl.a" "$linkdir/libcurl.a"
-    ln -sfn "$(static_lib libssl-dev libssl.a)" "$linkdir/libssl.a"
-    ln -sfn "$(static_lib libssl-dev libcrypto.a)" "$linkdir/libcrypto.a"
+    ln -sfn "$root/.build-deps/openssl/lib/libssl.a" "$linkdir/libssl.a"
+    ln -sfn "$root/.build-deps/openssl/lib/libcrypto.a" "$linkdir/libcrypto.a"
     swift_flags+=(-Xlinker -L -Xlinker "$linkdir" -Xlinker -lssl -Xlinker -lcrypto)
 else
     allowed_needed=""  # anything goes: it is all bundled

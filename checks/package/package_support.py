@@ -110,23 +110,41 @@ def empty_root(package_zip, needs_root):
 
 
 class ThrowawayCA:
-    """A throw-away CA and a server certificate for 127.0.0.1 (openssl CLI)."""
+    """A throw-away CA and a server certificate for 127.0.0.1 (openssl CLI).
+    `key="rsa"` with `intermediate=True` has the shape of AWS's endpoints: an
+    RSA-2048 root, an intermediate, and a leaf, the server sending leaf and
+    intermediate (`cert_pem` holds both)."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, key: str = "ec", intermediate: bool = False):
         self.ca_pem, self.cert_pem, self.key_pem = directory / "ca.pem", directory / "server.pem", directory / "server.key"
-        ca_key, csr, ext = directory / "ca.key", directory / "server.csr", directory / "server.ext"
-        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        ca_key = directory / "ca.key"
+        new_key = {"ec": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+                   "rsa": ["-newkey", "rsa:2048", "-nodes"]}[key]
 
         def openssl(*args):
             subprocess.run(["openssl", *args], check=True, capture_output=True)
 
-        openssl("req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(self.ca_pem), "-days", "2",
+        def issue(name: str, subject: str, issuer_pem: Path, issuer_key: Path, extensions: str) -> tuple[Path, Path]:
+            csr, ext = directory / f"{name}.csr", directory / f"{name}.ext"
+            pem, private = directory / f"{name}.pem", directory / f"{name}.key"
+            openssl("req", *new_key, "-keyout", str(private), "-out", str(csr), "-subj", subject)
+            ext.write_text(extensions)
+            openssl("x509", "-req", "-in", str(csr), "-CA", str(issuer_pem), "-CAkey", str(issuer_key), "-CAcreateserial",
+                    "-out", str(pem), "-days", "2", "-extfile", str(ext))
+            return pem, private
+
+        openssl("req", "-x509", *new_key, "-keyout", str(ca_key), "-out", str(self.ca_pem), "-days", "2",
                 "-subj", "/CN=aws-userid-tagger test CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
-        openssl("req", *ec, "-keyout", str(self.key_pem), "-out", str(csr), "-subj", "/CN=127.0.0.1")
-        ext.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
-        openssl("x509", "-req", "-in", str(csr), "-CA", str(self.ca_pem), "-CAkey", str(ca_key), "-CAcreateserial",
-                "-out", str(self.cert_pem), "-days", "2", "-extfile", str(ext))
+        issuer_pem, issuer_key, chain = self.ca_pem, ca_key, []
+        if intermediate:
+            issuer_pem, issuer_key = issue("intermediate", "/CN=aws-userid-tagger test intermediate", self.ca_pem, ca_key,
+                                           "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign\n")
+            chain = [issuer_pem]
+        leaf, leaf_key = issue("leaf", "/CN=127.0.0.1", issuer_pem, issuer_key,
+                               "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+        self.cert_pem.write_text(leaf.read_text() + "".join(c.read_text() for c in chain))
+        self.key_pem.write_bytes(leaf_key.read_bytes())
 
 
 class TLSRelay:
@@ -134,9 +152,16 @@ class TLSRelay:
     terminates TLS with the test CA's certificate and relays bytes unchanged,
     counting the handshakes that succeeded and the ones the client refused."""
 
-    def __init__(self, upstream_port: int, ca: ThrowawayCA):
+    def __init__(self, upstream_port: int, ca: ThrowawayCA, tls_version: ssl.TLSVersion | None = None,
+                 ciphers: str | None = None):
         self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._context.load_cert_chain(ca.cert_pem, ca.key_pem)
+        if tls_version:
+            self._context.minimum_version = self._context.maximum_version = tls_version
+        if ciphers:
+            self._context.set_ciphers(ciphers)
+        self.versions: list[str] = []
+        self.ciphers: list[str] = []
         self._upstream_port = upstream_port
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.endpoint = f"https://127.0.0.1:{self._listener.getsockname()[1]}"
@@ -164,6 +189,8 @@ class TLSRelay:
             return
         with self._lock:
             self.handshakes += 1
+            self.versions.append(tls.version())
+            self.ciphers.append(tls.cipher()[0])
         upstream = socket.create_connection(("127.0.0.1", self._upstream_port))
         try:  # one thread per connection, so the SSL object is never used concurrently
             while True:

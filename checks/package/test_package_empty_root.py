@@ -7,6 +7,7 @@ Over HTTPS the function trusts the zip's own store (/var/task/certs); the
 checks add their test CA to it, never to the root's bundle, so a success
 proves that store is the one in use."""
 import json
+import ssl
 
 import pytest
 
@@ -97,6 +98,40 @@ def test_https_to_a_server_of_an_unknown_ca_is_refused_and_writes_nothing(empty_
     assert https_proxy.handshakes == 0 and https_proxy.failed_handshakes, "the client must refuse the certificate"
     assert proxy.calls == [], "nothing may reach AWS over an unverified connection"
     assert "AwsUserId" not in tags_of(moto, ids[0])
+
+
+AWS_LIKE_TLS = {
+    # What AWS's endpoints negotiate: TLS 1.2 with ECDHE-RSA and AES-GCM, or
+    # TLS 1.3, with an RSA-2048 leaf sent with its intermediate.
+    "tls1.2 ECDHE-RSA-AES128-GCM-SHA256": (ssl.TLSVersion.TLSv1_2, "ECDHE-RSA-AES128-GCM-SHA256"),
+    "tls1.2 ECDHE-RSA-AES256-GCM-SHA384": (ssl.TLSVersion.TLSv1_2, "ECDHE-RSA-AES256-GCM-SHA384"),
+    "tls1.3": (ssl.TLSVersion.TLSv1_3, None),
+}
+
+
+@pytest.fixture(scope="session")
+def aws_shaped_ca(tmp_path_factory):
+    return ThrowawayCA(tmp_path_factory.mktemp("rsa-ca"), key="rsa", intermediate=True)
+
+
+@pytest.mark.parametrize("name", AWS_LIKE_TLS)
+def test_the_trimmed_openssl_speaks_what_aws_endpoints_speak(empty_root, moto, proxy, aws_shaped_ca, users_role, name):
+    version, cipher = AWS_LIKE_TLS[name]
+    relay = TLSRelay(int(proxy.endpoint.rsplit(":", 1)[1]), aws_shaped_ca, version, cipher)
+    try:
+        ids = launch(moto, 1, created_by="katherine")
+        function = empty_root(aws_env(moto, relay.endpoint), ["invoke", "--event", "-"],
+                              stdin=json.dumps(events.run_instances(ids)).encode(),
+                              runner_env={"EMPTY_ROOT_EXTRA_CA": str(aws_shaped_ca.ca_pem)})
+        status, out, err = function.communicate()
+    finally:
+        relay.stop()
+    assert status == 0, err
+    assert json.loads(out)["tagged"] == [{"instanceId": ids[0], "value": f"{users_role['RoleId']}:katherine"}]
+    assert relay.failed_handshakes == [] and relay.handshakes >= 1
+    assert set(relay.versions) == {"TLSv1.3" if version == ssl.TLSVersion.TLSv1_3 else "TLSv1.2"}
+    if cipher:
+        assert set(relay.ciphers) == {cipher}
 
 
 @pytest.mark.parametrize("variable", ["AWS_CA_BUNDLE", "SSL_CERT_FILE"])
