@@ -27,10 +27,12 @@ def main() -> int:
     parser.add_argument("--out", default=os.path.join(run.ROOT, ".build-bench", "profile"))
     parser.add_argument("--binary", help="profile this build instead of the zip's stripped bootstrap, for symbols "
                                          "(e.g. .build-release/release/aws-userid-tagger, which package.sh strips)")
-    parser.add_argument("--tls", action="store_true", help="the stand-in over HTTPS, as AWS is (see run.make_tls)")
+    parser.add_argument("--tls", action="store_true",
+                        help="the stand-in over HTTPS, as AWS is, verified with the zip's own store (see run.TrustStores)")
     parser.add_argument("--two-hosts", action="store_true",
                         help="with --tls: IAM through https://localhost:PORT, EC2 through 127.0.0.1, as AWS's two hosts")
-    parser.add_argument("--small-bundle", action="store_true", help="with --tls: the 5-certificate CA bundle")
+    parser.add_argument("--trust", choices=["shipped", "bundle", "system-directory", "small"], default="shipped",
+                        help="with --tls: the trust store (run.TrustStores); default the zip's hashed directory")
     parser.add_argument("--warm", type=int, default=20, help="warm events after the first, profiled together")
     options = parser.parse_args()
     if os.environ.get("BENCH_IN_NAMESPACE") != "1":
@@ -40,12 +42,15 @@ def main() -> int:
     shutil.rmtree(options.out, ignore_errors=True)
     os.makedirs(options.out)
     scratch = os.path.join(run.ROOT, ".build-bench", "bench-run")
-    tls = run.make_tls(scratch) if options.tls else None
-    standin = run.StandInProcess(100, tls[:2] if tls else None)
+    unpacked = run.unpack(os.path.abspath(options.zip), scratch)
+    tls = run.TrustStores(scratch, os.path.join(unpacked, "certs")) if options.tls else None
+    standin = run.StandInProcess(100, (tls.cert, tls.key) if tls else None)
     try:
-        ours = run.prepare_ours(os.path.abspath(options.zip), scratch, standin.endpoint)
+        ours = run.prepare_ours(unpacked, standin.endpoint)
         if tls:
-            ours = run.over_tls(ours, standin.endpoint, tls[3] if options.small_bundle else tls[2])
+            trust = {"shipped": {}, "bundle": {"AWS_CA_BUNDLE": tls.bundle}, "small": {"AWS_CA_BUNDLE": tls.small},
+                     "system-directory": {"SSL_CERT_DIR": tls.system_directory}}[options.trust]
+            ours = run.over_tls(ours, standin.endpoint, "ours", **trust)
             if options.two_hosts:
                 ours.env["AWS_ENDPOINT_URL_IAM"] = standin.endpoint.replace("127.0.0.1", "localhost")
         command = [os.path.abspath(options.binary)] if options.binary else ours.command
