@@ -99,8 +99,10 @@ package enum Command: Equatable {
                           3. the container credentials endpoint (ECS, EKS Pod Identity)
       AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_METADATA_SERVICE_TIMEOUT
                           4. instance metadata, IMDSv2 (true: never asked; 1 s per request)
-      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2|_IAM|_STS   endpoint overrides
-      AWS_CA_BUNDLE, SSL_CERT_FILE         CA bundle (TLS verification is always on)
+      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2|_IAM|_STS|_EVENTBRIDGE   endpoint overrides
+      AWS_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR   trust store, the first set: a CA bundle, or
+                          a hashed CA directory; else $LAMBDA_TASK_ROOT/certs (the zip's), then
+                          the system's bundle. TLS verification is always on
       AWS_MAX_ATTEMPTS    attempts per AWS call, 1 to 20 (default 5)
       AWS_LAMBDA_LOG_FORMAT (Text|JSON), AWS_LAMBDA_LOG_LEVEL (TRACE…FATAL)
       ALLOWED_ACCOUNTS    comma list of account ids whose events are acted on
