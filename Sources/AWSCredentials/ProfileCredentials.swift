@@ -41,7 +41,7 @@ enum ProfileCredentials {
             if files.profileIsExplicit { throw files.profileNotFound() }
             return .notApplicable("no profile '\(files.profileName)' in \(files.locations)")
         }
-        var hops: [(settings: AssumeRoleSource.Settings, profile: Profile)] = []
+        var hops: [ProfileRole] = []
         var visited: [String] = []
         var current = profile
         let base: Base
@@ -66,7 +66,7 @@ enum ProfileCredentials {
                 break walk
             }
             if current.has("web_identity_token_file") { throw webIdentityUnsupported(current) }
-            hops.append((try AssumeRoleSource.Settings(profile: current, now: dependencies.clock.now), current))
+            hops.append(try ProfileRole(profile: current, now: dependencies.clock.now))
             switch (current.value("source_profile"), current.value("credential_source")) {
             case (_?, _?):
                 throw fail(current, "has both source_profile and credential_source: keep one")
@@ -90,7 +90,7 @@ enum ProfileCredentials {
         var (provider, description) = try provider(for: base, files: files, dependencies: dependencies)
         var refreshing = provider as? RefreshingCredentialsProvider
         for hop in hops.reversed() {
-            let source = AssumeRoleSource(settings: hop.settings, profile: hop.profile, sts: try dependencies.sts(region, provider))
+            let source = hop.source(sts: try dependencies.sts(region, provider))
             let assumed = RefreshingCredentialsProvider(source: source, clock: dependencies.clock)
             provider = assumed
             refreshing = assumed

@@ -165,7 +165,7 @@ final class SSOCredentialsSource: CredentialsSource {
             throw refuse("the token cache \(settings.cachePath) lacks a usable accessToken and expiresAt")
         }
         guard expiresAt > clock.now else {
-            throw refuse("the IAM Identity Center sign-in expired at \(Timestamp.format(expiresAt))")
+            throw refuse("the IAM Identity Center sign-in expired at \(ISO8601Timestamp.format(expiresAt))")
         }
         return token
     }

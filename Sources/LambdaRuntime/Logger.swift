@@ -58,7 +58,7 @@ package final class Logger {
     /// ones named like the standard fields are dropped so no key repeats.
     package func log(_ level: LogLevel, _ message: @autoclosure () -> String, fields: [(String, String)] = []) {
         guard isEnabled(level) else { return }
-        let timestamp = LogTimestamp.format(clock.now)
+        let timestamp = ISO8601Timestamp.format(clock.now, milliseconds: true)
         switch format {
         case .json: sink(jsonLine(timestamp: timestamp, level: level, message: message(), fields: fields))
         case .text: sink(textLine(timestamp: timestamp, level: level, message: message(), fields: fields))
@@ -85,7 +85,7 @@ package final class Logger {
     /// when the format is JSON; none in the Text format.
     package func jsonProperties(level: LogLevel, message: String) -> [(String, String)] {
         guard format == .json else { return [] }
-        return [("timestamp", LogTimestamp.format(clock.now)), ("level", level.name), ("message", message)]
+        return [("timestamp", ISO8601Timestamp.format(clock.now, milliseconds: true)), ("level", level.name), ("message", message)]
             + (requestId.map { [("requestId", $0)] } ?? [])
     }
 

@@ -83,17 +83,4 @@ final class LoggerTests: XCTestCase {
             XCTAssertEqual((error as? ConfigurationError)?.setting, "AWS_LAMBDA_LOG_LEVEL")
         }
     }
-
-    func testTimestampsAgreeWithFoundationsFormatter() {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        var generator = SystemRandomNumberGenerator()
-        let fixed: [Double] = [0, 951_782_400, 951_868_799.999, 1_709_251_199.5, 4_102_444_800, -86_400.5]
-        let random = (0..<200).map { _ in Double(Int64.random(in: -2_000_000_000_000...8_000_000_000_000, using: &generator)) / 1000 }
-        for seconds in fixed + random {
-            let date = Date(timeIntervalSince1970: seconds)
-            XCTAssertEqual(LogTimestamp.format(date), formatter.string(from: date), "at \(seconds)")
-        }
-    }
 }

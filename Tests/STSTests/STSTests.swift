@@ -96,12 +96,16 @@ private final class CountingSTS: STSAPI {
     }
 }
 
-final class AssumedRoleCredentialsProviderTests: XCTestCase {
-    func testCredentialsAreReusedUntilShortlyBeforeTheyExpire() throws {
+final class AssumedRoleSourceTests: XCTestCase {
+    /// Central mode's member-role credentials: 15-minute sessions, renewed
+    /// 2 minutes before they end, so a warm container assumes each member role
+    /// about every 13 minutes.
+    func testMemberRoleCredentialsAreReusedUntilShortlyBeforeTheyExpire() throws {
         let clock = FakeClock()
         let sts = CountingSTS(clock: clock)
-        let provider = AssumedRoleCredentialsProvider(sts: sts, roleArn: "arn:aws:iam::111111111111:role/m", sessionName: "s",
-                                                      durationSeconds: 900, refreshMargin: 120, clock: clock)
+        let source = AssumedRoleSource(sts: sts, roleArn: "arn:aws:iam::111111111111:role/m", sessionName: "s", durationSeconds: 900)
+        XCTAssertEqual(source.name, "role arn:aws:iam::111111111111:role/m")
+        let provider = RefreshingCredentialsProvider(source: source, clock: clock, advisoryMargin: 120)
         XCTAssertEqual(try provider.credentials(deadline: clock.now + 5).accessKeyId, "ASIA1")
         clock.advance(by: 700)
         XCTAssertEqual(try provider.credentials(deadline: clock.now + 5).accessKeyId, "ASIA1")

@@ -1,4 +1,3 @@
-@testable import AWSCredentials
 import AWSQuery
 import Foundation
 import Primitives
@@ -26,10 +25,11 @@ final class RefreshingCredentialsProviderTests: XCTestCase {
         }
     }
 
+    static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     let clock = FakeClock()
 
     func keys(_ id: String, expiresIn seconds: Double?) -> Credentials {
-        Credentials(accessKeyId: id, secretAccessKey: Marker.secret, expiration: seconds.map { clock.now.addingTimeInterval($0) })
+        Credentials(accessKeyId: id, secretAccessKey: Self.secret, expiration: seconds.map { clock.now.addingTimeInterval($0) })
     }
 
     func testCredentialsWithoutExpirationAreFetchedOnce() throws {
@@ -63,7 +63,7 @@ final class RefreshingCredentialsProviderTests: XCTestCase {
     }
 
     func testThreadsShareOneFetch() throws {
-        let inAnHour = Credentials(accessKeyId: "A", secretAccessKey: Marker.secret, expiration: Date().addingTimeInterval(3600))
+        let inAnHour = Credentials(accessKeyId: "A", secretAccessKey: Self.secret, expiration: Date().addingTimeInterval(3600))
         let source = ScriptedSource([.success(inAnHour), .success(inAnHour)])
         let provider = RefreshingCredentialsProvider(source: source, clock: SystemClock())
         final class Seen: @unchecked Sendable {

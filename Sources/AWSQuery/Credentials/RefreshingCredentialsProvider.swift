@@ -1,4 +1,3 @@
-import AWSQuery
 import FoundationEssentials
 import Primitives
 import SigV4
@@ -14,7 +13,8 @@ package protocol CredentialsSource: AnyObject {
 
 /// Credentials from a source, kept until shortly before they expire, then
 /// fetched again: a long `reconcile` or a warm Lambda container outlives an
-/// hour's credentials. Safe to share between the threads of a sweep: one
+/// hour's credentials, and central mode keeps each member role's for as long
+/// as they last. Safe to share between the threads of a sweep: one
 /// fetch at a time, the others wait for it and use its result.
 ///
 /// - Credentials without an expiration are kept for good.
@@ -67,7 +67,7 @@ package final class RefreshingCredentialsProvider: CredentialsProvider, @uncheck
                 let fetched = clock.now
                 if let expiration = fresh.expiration, expiration <= fetched {
                     throw AWSError(code: .invalidResponse,
-                                   message: "\(source.name) gave credentials that expired at \(Timestamp.format(expiration))",
+                                   message: "\(source.name) gave credentials that expired at \(ISO8601Timestamp.format(expiration))",
                                    operation: "credentials")
                 }
                 state.current = fresh
