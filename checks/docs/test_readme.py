@@ -250,3 +250,28 @@ def test_operate_explains_every_alarm_and_metric():
     assert sorted(m for m in emitted if f"`{m}`" not in operate) == []
     assert "_X_AMZN_TRACE_ID" in operate
     assert "_X_AMZN_TRACE_ID" in (ROOT / "Sources" / "LambdaRuntime" / "RuntimeLoop.swift").read_text()
+
+
+def parameter_rows():
+    """The Deploy section's parameter table: name -> (what it sets, default cell)."""
+    rows = re.findall(r"^\| `(\w+)` \| (.+) \| (.+) \|$", section("Deploy"), re.M)
+    return {name: (meaning, default) for name, meaning, default in rows}
+
+
+def test_every_template_parameter_is_documented_with_its_default():
+    from cfnlint.decode import decode_str
+
+    template, _ = decode_str((ROOT / "template.yaml").read_text())
+    parameters = template["Parameters"]
+    rows = parameter_rows()
+    assert sorted(set(parameters) - set(rows)) == [], "template.yaml parameters the README's Deploy table lacks"
+    assert sorted(set(rows) - set(parameters)) == [], "README rows for parameters template.yaml no longer has"
+    for name, parameter in parameters.items():
+        default = rows[name][1]
+        if "Default" not in parameter:
+            assert default == "required", name
+        elif parameter["Default"] == "":
+            assert default.startswith("empty"), name
+        else:
+            assert default.startswith(f"`{parameter['Default']}`"), (name, parameter["Default"], default)
+    assert "must exist" in rows["AttachUsersPolicy"][0], "AttachUsersPolicy=true fails without the users' role"
