@@ -7,7 +7,7 @@ import PackageDescription
 // The modules form layers, each depending only on those below it:
 //
 //   CCurl, CCrypto      C libraries (system-library modules)
-//   Primitives          settings errors, the wall clock, UTC dates, JSON text
+//   Primitives          settings errors, the wall clock, UTC dates and ISO 8601, JSON text
 //   HTTP                requests, responses, the HTTPTransport protocol
 //   CurlHTTP            the libcurl transport and the trust store it verifies with
 //   SigV4               the request signer: pure, no transport (libcrypto only)
