@@ -48,6 +48,6 @@ demo: build venv
 	$(PYTHON) -m scripts.demo --binary $(BINARY)
 
 clean:
-	rm -rf .build .build-* dist
+	rm -rf .build .build-* dist .aws-sam
 
 -include mk/*.mk
