@@ -75,15 +75,25 @@ extension TaggingResult {
 }
 
 extension TaggingResult {
-    /// The one log line of an outcome: counts, and why anything was skipped.
+    /// The one log line of an outcome: counts, then what each changed
+    /// instance was given or lost and why anything was skipped, so the log
+    /// alone says who was granted or denied access (the first
+    /// `summaryEntries` of each kind; the result has them all).
     package var summary: String {
         if let ignored { return "ignored: \(ignored)" }
         if let sweepRequests { return "published \(sweepRequests) sweep requests, one per account" }
         var text = "\(dryRun ? "dry run: would tag" : "tagged") \(tagged.count), unchanged \(unchanged.count), skipped \(skipped.count)"
         if !revoked.isEmpty { text += ", \(dryRun ? "would revoke" : "revoked") \(revoked.count)" }
-        for entry in skipped.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
-        for entry in revoked.prefix(20) { text += "; \(entry.instanceId) revoked: \(entry.reason)" }
-        for entry in overridden.prefix(20) { text += "; \(entry.instanceId): \(entry.reason)" }
+        func append<Entry>(_ entries: [Entry], _ describe: (Entry) -> String) {
+            for entry in entries.prefix(Self.summaryEntries) { text += "; " + describe(entry) }
+            if entries.count > Self.summaryEntries { text += "; … \(entries.count - Self.summaryEntries) more" }
+        }
+        append(tagged) { "\($0.instanceId) \(dryRun ? "would be tagged" : "tagged") \($0.value)" }
+        append(skipped) { "\($0.instanceId): \($0.reason)" }
+        append(revoked) { "\($0.instanceId) \(dryRun ? "would lose" : "revoked")\($0.value.map { " " + $0 } ?? ""): \($0.reason)" }
+        append(overridden) { "\($0.instanceId): \($0.reason)" }
         return text
     }
+
+    package static let summaryEntries = 20
 }
