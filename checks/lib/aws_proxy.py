@@ -215,6 +215,11 @@ class _QuietServer(ThreadingHTTPServer):
     """A client that hangs up mid-request (a killed function, a cut deadline)
     is expected here: no traceback for it."""
 
+    # socketserver listens with a backlog of 5: a sweep opening 8 connections
+    # at once (one per region) had the extra ones wait 1 s for the kernel's
+    # SYN retransmission.
+    request_queue_size = 64
+
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
             super().handle_error(request, client_address)
