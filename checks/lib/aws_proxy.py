@@ -4,7 +4,9 @@ script (status, body, delay, connection reset, truncated body, slow drip).
 
 Every call is recorded as (service, action, parameters, headers), the service
 taken from the SigV4 credential scope, so tests can count exactly which AWS
-calls the binary made and what it asked for.
+calls the binary made and what it asked for. Query calls (EC2, IAM, STS) name
+their action in the form body; JSON 1.1 calls (EventBridge) in `X-Amz-Target`,
+and their parameters are the JSON body.
 
 Three ways to answer an action, checked in this order:
 - `fail(action, *faults)`: the next calls get these faults, in order, once each;
@@ -16,6 +18,7 @@ Three ways to answer an action, checked in this order:
 `connections` counts the TCP connections accepted, to check a client reuses one.
 """
 import http.client
+import json
 import socket
 import sys
 import threading
@@ -36,6 +39,16 @@ class Fault:
         body = (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
                 f"<RequestID>fault-{code}</RequestID></Response>")
         return Fault(status, body)
+
+    @staticmethod
+    def json_answer(document, status=200):
+        """An answer in AWS's JSON 1.1 protocol (EventBridge): a document, or an
+        error when it holds `__type`."""
+        return Fault(status, json.dumps(document), headers={"Content-Type": "application/x-amz-json-1.1"})
+
+    @staticmethod
+    def json_error(status, code, message="scripted"):
+        return Fault.json_answer({"__type": code, "message": message}, status)
 
     @staticmethod
     def iam_error(status, code, message="scripted"):
@@ -81,9 +94,17 @@ class AWSProxy:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
-                params = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
                 service = _service_of(self.headers.get("Authorization", ""))
-                action = params.get("Action", "")
+                target = self.headers.get("X-Amz-Target")
+                if target:
+                    action = target.rpartition(".")[2]
+                    try:
+                        params = json.loads(body or b"{}")
+                    except ValueError:
+                        params = {}
+                else:
+                    params = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+                    action = params.get("Action", "")
                 fault = proxy._next_fault(action)
                 answered_by = "fault" if fault else "upstream"
                 if fault is None and (responder := proxy._responder(action)) is not None:
@@ -111,7 +132,8 @@ class AWSProxy:
                     self.send_header(name, value)
                 declared = len(fault.body) * 2 if fault.truncate else len(fault.body)
                 self.send_header("Content-Length", str(declared))
-                self.send_header("Content-Type", "text/xml")
+                if not any(name.lower() == "content-type" for name in fault.headers):
+                    self.send_header("Content-Type", "text/xml")
                 self.end_headers()
                 if fault.drip:
                     for i in range(len(fault.body)):
@@ -192,6 +214,11 @@ class AWSProxy:
 class _QuietServer(ThreadingHTTPServer):
     """A client that hangs up mid-request (a killed function, a cut deadline)
     is expected here: no traceback for it."""
+
+    # socketserver listens with a backlog of 5: a sweep opening 8 connections
+    # at once (one per region) had the extra ones wait 1 s for the kernel's
+    # SYN retransmission.
+    request_queue_size = 64
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):

@@ -103,7 +103,10 @@ def test_one_lambda_process_assumes_each_member_role_once(new_account, lambda_fu
         print(f"  {account_id}: {len(calls)} calls, {calls.count('sts:AssumeRole')} AssumeRole: {', '.join(calls)}")
 
 
-def test_scheduled_reconcile_sweeps_every_allowed_account_and_region(new_account, lambda_function, org_proxy):
+def test_without_a_bus_a_scheduled_event_sweeps_every_account_in_one_invocation(new_account, lambda_function, org_proxy):
+    # central.yaml always sets TAGGER_EVENT_BUS, and the sweep fans out
+    # (test_fan_out.py); without it, as for the local `reconcile` command, one
+    # invocation sweeps the accounts one after another, each account's regions at once.
     accounts = [new_account() for _ in range(3)]
     regions = ["us-east-1", "eu-west-1"]
     expected = {}
@@ -128,6 +131,7 @@ def test_scheduled_reconcile_sweeps_every_allowed_account_and_region(new_account
             ["sts:AssumeRole", "iam:GetRole"] + ["ec2:DescribeInstances", "ec2:CreateTags"] * 2)
     describe = [c for c in org_proxy.calls if c.action == "DescribeInstances"]
     assert {c.params["MaxResults"] for c in describe} == {"1000"}
+    assert not [c for c in org_proxy.calls if c.service == "events"]
 
     # A second sweep in the same process writes nothing and assumes nothing;
     # it reads each account's RoleId again (a re-created users' role must not

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from checks.org import stackset
+from checks.policies.iam_eval import ALLOW, IMPLICIT_DENY, Request, evaluate
 from policies import render
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -21,6 +22,10 @@ EXAMPLE = {
     "CentralFunctionRoleArn": "arn:aws:iam::444455556666:role/aws-userid-tagger/CENTRAL-FUNCTION-ROLE-NAME",
     "OrganizationId": "o-exampleorgid", "ExternalId": "EXAMPLE-EXTERNAL-ID", "MemberRoleName": "aws-userid-tagger-member",
 }
+# The central stack as policies/member/README.md writes it: account, region and stack name.
+CENTRAL = dict(EXAMPLE, **{"AWS::AccountId": "444455556666", "AWS::Region": "us-east-1",
+                           "AWS::StackName": "aws-userid-tagger-central"})
+CENTRAL_BUS = "arn:aws:events:us-east-1:444455556666:event-bus/aws-userid-tagger-central-ec2-launches"
 
 
 def load(name):
@@ -91,6 +96,59 @@ def test_central_function_may_assume_only_the_member_role_inside_the_organizatio
     assert resolve(assume, EXAMPLE, {}) == json.loads((ROOT / "policies/member/central-assume.json").read_text())
 
 
+def central_publish_policy():
+    policies = load("central.yaml")["Resources"]["TaggerFunctionRole"]["Properties"]["Policies"]
+    [publish] = [p["PolicyDocument"] for p in policies if p["PolicyName"] == "publish-sweep-requests"]
+    return publish
+
+
+def test_central_function_may_publish_only_sweep_requests_on_its_own_bus():
+    resources = load("central.yaml")["Resources"]
+    publish = central_publish_policy()
+    assert resolve(publish, CENTRAL, {}) == json.loads((ROOT / "policies/member/central-publish.json").read_text())
+    # The bus the policy names is the stack's bus (as its own policy writes its
+    # ARN), and the one the function is told to publish to.
+    [statement] = publish["Statement"]
+    assert statement["Resource"] == resources["CentralEventBus"]["Properties"]["Policy"]["Statement"][0]["Resource"]
+    env = resources["TaggerFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["TAGGER_EVENT_BUS"] == {"Fn::GetAtt": ["CentralEventBus", "Arn"]}
+    # Nothing else of the role may call EventBridge.
+    others = [p["PolicyDocument"] for p in resources["TaggerFunctionRole"]["Properties"]["Policies"]
+              if p["PolicyName"] != "publish-sweep-requests"]
+    assert not [s for d in others for s in d["Statement"] if "events:" in json.dumps(s["Action"])]
+
+
+# (what the request carries, the decision): the shipped policy evaluated by checks/policies/iam_eval.py.
+PUBLISH_CASES = [
+    ("a sweep request on the central bus", "events:PutEvents", CENTRAL_BUS,
+     {"events:source": ["aws-userid-tagger"], "events:detail-type": "Sweep Request"}, ALLOW),
+    ("a forged CloudTrail event", "events:PutEvents", CENTRAL_BUS,
+     {"events:source": ["aws.ec2"], "events:detail-type": "AWS API Call via CloudTrail"}, IMPLICIT_DENY),
+    ("another source, the sweep's detail-type", "events:PutEvents", CENTRAL_BUS,
+     {"events:source": ["com.example.app"], "events:detail-type": "Sweep Request"}, IMPLICIT_DENY),
+    ("the function's source, another detail-type", "events:PutEvents", CENTRAL_BUS,
+     {"events:source": ["aws-userid-tagger"], "events:detail-type": "Scheduled Event"}, IMPLICIT_DENY),
+    ("the function's source among others", "events:PutEvents", CENTRAL_BUS,
+     {"events:source": ["aws-userid-tagger", "com.example.app"], "events:detail-type": "Sweep Request"}, IMPLICIT_DENY),
+    ("no source in the request", "events:PutEvents", CENTRAL_BUS, {"events:detail-type": "Sweep Request"}, IMPLICIT_DENY),
+    ("a sweep request on the default bus", "events:PutEvents",
+     "arn:aws:events:us-east-1:444455556666:event-bus/default",
+     {"events:source": ["aws-userid-tagger"], "events:detail-type": "Sweep Request"}, IMPLICIT_DENY),
+    ("a sweep request on a member account's bus", "events:PutEvents",
+     "arn:aws:events:us-east-1:111122223333:event-bus/aws-userid-tagger-central-ec2-launches",
+     {"events:source": ["aws-userid-tagger"], "events:detail-type": "Sweep Request"}, IMPLICIT_DENY),
+    ("a new rule on the central bus", "events:PutRule",
+     "arn:aws:events:us-east-1:444455556666:rule/aws-userid-tagger-central-ec2-launches/x",
+     {"events:source": ["aws-userid-tagger"], "events:detail-type": "Sweep Request"}, IMPLICIT_DENY),
+]
+
+
+@pytest.mark.parametrize("what,action,resource,context,expected", PUBLISH_CASES, ids=[c[0] for c in PUBLISH_CASES])
+def test_the_publish_permission_allows_sweep_requests_and_nothing_else(what, action, resource, context, expected):
+    shipped = json.loads((ROOT / "policies/member/central-publish.json").read_text())
+    assert evaluate(Request(action, resource, context), [shipped]).result == expected
+
+
 def test_central_function_finds_the_role_member_yaml_creates():
     central, member = load("central.yaml"), load("member.yaml")
     env = central["Resources"]["TaggerFunction"]["Properties"]["Environment"]["Variables"]
@@ -109,6 +167,39 @@ def test_the_bus_takes_events_from_the_organization_only():
     assert resolve(statement["Resource"], dict(EXAMPLE, **{"AWS::StackName": "central"}), {}) == \
         "arn:aws:events:eu-west-1:111122223333:event-bus/central-ec2-launches"
     assert resolve(bus["Name"], {"AWS::StackName": "central"}, {}) == "central-ec2-launches"
+
+
+def test_sweep_requests_come_back_by_a_rule_of_their_own():
+    resources = load("central.yaml")["Resources"]
+    rule = resources["SweepRequestRule"]["Properties"]
+    assert rule["EventBusName"] == {"Ref": "CentralEventBus"}
+    # Only the function's own account: member accounts may put events on the bus too.
+    assert rule["EventPattern"] == {"source": ["aws-userid-tagger"], "detail-type": ["Sweep Request"],
+                                    "account": [{"Ref": "AWS::AccountId"}]}
+    assert "Condition" not in resources["SweepRequestRule"], "requests published before a schedule change still arrive"
+    # Delivered like every other event: EventBridge's retries and the failure
+    # queue, then Lambda's own (EventInvokeConfig), so each account's sweep fails alone.
+    [target] = rule["Targets"]
+    [run_instances_target] = resources["RunInstancesRule"]["Properties"]["Targets"]
+    assert target == run_instances_target
+    permission = resources["SweepRequestPermission"]["Properties"]
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["SweepRequestRule", "Arn"]}
+    assert (permission["Principal"], permission["SourceAccount"]) == ("events.amazonaws.com", {"Ref": "AWS::AccountId"})
+    dead_letters = resources["FailureQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    for branch in dead_letters["Condition"]["ArnEquals"]["aws:SourceArn"]["Fn::If"][1:]:
+        assert {"Fn::GetAtt": ["SweepRequestRule", "Arn"]} in branch
+    assert {"Key": "aws-userid-tagger", "Value": "protected"} in rule["Tags"], "the guard finds the rules by this tag"
+
+
+def test_sweep_concurrency_is_the_functions_setting():
+    template = load("central.yaml")
+    parameter = template["Parameters"]["SweepConcurrency"]
+    swift = (ROOT / "Sources/Tagger/Configuration/TaggerConfiguration.swift").read_text()
+    default = int(re.search(r"static let defaultSweepConcurrency = (\d+)", swift).group(1))
+    low, high = map(int, re.search(r"static let sweepConcurrencyRange = (\d+)\.\.\.(\d+)", swift).groups())
+    assert (parameter["Default"], parameter["MinValue"], parameter["MaxValue"]) == (default, low, high)
+    env = template["Resources"]["TaggerFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["SWEEP_CONCURRENCY"] == {"Ref": "SweepConcurrency"}
 
 
 def test_member_rules_forward_to_the_central_bus_with_their_role():

@@ -115,7 +115,16 @@ def other_key(e, key):
     return e
 
 
+def sweep_request(publisher="111122223333", account="777788889999"):
+    """events/sweep-request.json as published by ``publisher``: EventBridge
+    writes the sender's account in ``account``, whatever the entry says."""
+    e = event("sweep-request.json")
+    e["account"], e["detail"]["account"] = publisher, account
+    return e
+
+
 CREATE_TAGS = event("create-tags.json")
+SWEEP_REQUEST = event("sweep-request.json")
 CASES = [
     # (description, event, RunInstancesRule matches, SourceTagRule matches)
     ("run-instances-one.json", event("run-instances-one.json"), True, False),
@@ -149,6 +158,10 @@ CASES = [
     ("failed DeleteTags of CreatedBy", failed(delete_tags(CREATE_TAGS, [{"key": "CreatedBy"}])), False, False),
     ("DeleteTags dry run without keys", failed(delete_tags(CREATE_TAGS, [], tag_set="absent"), "Client.DryRunOperation"), False, False),
     ("CreateTags without any tag item", create_tags_without_items(CREATE_TAGS), False, False),
+    # Central mode's own sweep requests share the central bus with the members'
+    # events: the launch and source-tag rules never take them.
+    ("sweep-request.json", SWEEP_REQUEST, False, False),
+    ("a sweep request published by a member account", sweep_request(publisher="777788889999"), False, False),
 ]
 
 
@@ -221,3 +234,45 @@ def test_exists_false_through_arrays_of_objects():
     assert matches(pattern, {"tagSet": {"items": []}})
     assert not matches(pattern, {"tagSet": {"items": [{"key": "CreatedBy"}]}})
     assert not matches(pattern, {"tagSet": {"items": [{"value": "x"}, {"key": "CreatedBy"}]}})
+
+
+# central.yaml's SweepRequestRule, with ${AWS::AccountId} the function's account.
+CENTRAL_ACCOUNT = SWEEP_REQUEST["account"]
+
+
+def sweep_request_pattern(account=CENTRAL_ACCOUNT):
+    template, _ = decode_str((ROOT / "central.yaml").read_text())
+    pattern = json.loads(json.dumps(template["Resources"]["SweepRequestRule"]["Properties"]["EventPattern"]))
+    assert pattern["account"] == [{"Ref": "AWS::AccountId"}]
+    pattern["account"] = [account]
+    return pattern
+
+
+SWEEP_CASES = [
+    # (description, event, SweepRequestRule matches)
+    ("sweep-request.json (published by the function's own account)", SWEEP_REQUEST, True),
+    ("a sweep request published by a member account (the bus admits the organization)",
+     sweep_request(publisher="777788889999"), False),
+    ("a member account's request to sweep itself", sweep_request(publisher="777788889999", account="777788889999"), False),
+    ("a sweep request with another detail-type", dict(SWEEP_REQUEST, **{"detail-type": "Sweep Requests"}), False),
+    ("a sweep request with another source", dict(SWEEP_REQUEST, source="aws-userid-tagger.test"), False),
+    ("a sweep request without an account", {k: v for k, v in SWEEP_REQUEST.items() if k != "account"}, False),
+] + [
+    # Every CloudTrail event and the schedule of the cases above: never a sweep request.
+    (description, evt, False) for description, evt, _, _ in CASES if evt["source"] != SWEEP_REQUEST["source"]
+]
+
+
+@pytest.mark.parametrize("description,evt,expected", SWEEP_CASES, ids=[c[0] for c in SWEEP_CASES])
+def test_sweep_request_rule_matching(description, evt, expected):
+    assert matches(sweep_request_pattern(), evt) is expected
+
+
+def test_sweep_requests_are_their_own_rule_and_their_own_source():
+    # No member forwarding rule or launch rule names the function's source, and
+    # the sweep rule names nothing but it: the two kinds of events cannot meet.
+    pattern = sweep_request_pattern()
+    assert pattern["source"] == [SWEEP_REQUEST["source"]] and not SWEEP_REQUEST["source"].startswith("aws.")
+    for template_name, _, _ in RULES:
+        for rule in resolved_patterns(template_name=template_name).values():
+            assert rule["source"] == ["aws.ec2"], template_name
