@@ -18,7 +18,7 @@ EXPECTED = {
         [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["FailureQueue", "QueueName"]}}], "Maximum", "ignore"),
     ("AWS/Lambda", "Errors"): (FUNCTION, "Sum", "notBreaching"),
     ("AWS/Lambda", "Throttles"): (FUNCTION, "Sum", "notBreaching"),
-    ("MetricsNamespace", "SweepCorrections"): (FUNCTION, "Sum", "notBreaching"),
+    ("MetricsNamespace", "SweepCorrections"): (FUNCTION, "Maximum", "notBreaching"),
 }
 SWIFT_METRICS = (ROOT / "Sources" / "Tagger" / "Service" / "InvocationMetrics.swift").read_text()
 
