@@ -317,6 +317,8 @@ SELF_MANAGED_EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/AWSCloudFormationSta
 RUN_SHELL = document(ACCOUNT, "SSM-SessionManagerRunShell")
 REMOTE_HOST = document("", "AWS-StartPortForwardingSessionToRemoteHost")
 IDP = f"arn:aws:iam::{ACCOUNT}:saml-provider/PLACEHOLDER-IDP"
+ALARM = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:tagger-SweepCorrectionsAlarm-EXAMPLE"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:tagger-FailureQueue-EXAMPLE"
 
 
 def asg_tags(who, action, keys, expected, policies, note=""):
@@ -482,7 +484,40 @@ def _guard_cases() -> list:
         Case("tagger protection", ADMIN, "events:PutTargets", "the tagger's rule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/tagger-SourceTagRule-X",
              PROTECTED, EXPLICIT_DENY, "scp+admin"),
     ]
+    cases += _alarm_and_queue_cases(bnd)
     return cases
+
+
+def _alarm_and_queue_cases(bnd: str) -> list:
+    """Silencing the control before attacking it: the alarms and the failure queue."""
+    untag = {**PROTECTED, "aws:TagKeys": ["aws-userid-tagger"]}
+    return [
+        Case("alarms", ADMIN, "cloudwatch:DeleteAlarms", "a protected alarm", ALARM, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:PutMetricAlarm", "a protected alarm (new threshold, no actions)", ALARM,
+             PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:DisableAlarmActions", "a protected alarm", ALARM, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:SetAlarmState", "a protected alarm (OK while in ALARM)", ALARM, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:PutAlarmMuteRule", "a mute rule targeting a protected alarm", ALARM, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:UntagResource", "a protected alarm, key aws-userid-tagger", ALARM, untag, EXPLICIT_DENY, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:DeleteAlarms", "another alarm", f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:cpu-high",
+             {}, ALLOW, "scp+admin"),
+        Case("alarms", ADMIN, "cloudwatch:DescribeAlarms", "a protected alarm", ALARM, PROTECTED, ALLOW, "scp+admin"),
+        Case("alarms", DEPLOYER, "cloudwatch:PutMetricAlarm", "a protected alarm (stack update)", ALARM, PROTECTED, ALLOW, "scp+admin"),
+        Case("alarms", ALICE, "cloudwatch:DeleteAlarms", "a protected alarm", ALARM, PROTECTED, EXPLICIT_DENY, bnd),
+        Case("alarms", ALICE, "cloudwatch:TagResource", "a protected alarm, key aws-userid-tagger", ALARM,
+             {**untag, "aws:RequestTag/aws-userid-tagger": "off"}, EXPLICIT_DENY, bnd),
+        # The failure queue: operators read and delete its messages to replay
+        # them (README, Operate); nobody but the deployers changes the queue.
+        Case("failure queue", ADMIN, "sqs:PurgeQueue", "the failure queue", QUEUE, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("failure queue", ADMIN, "sqs:SetQueueAttributes", "the failure queue (retention 60 s, a new policy)", QUEUE,
+             PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("failure queue", ADMIN, "sqs:DeleteQueue", "the failure queue", QUEUE, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("failure queue", ADMIN, "sqs:UntagQueue", "the failure queue, key aws-userid-tagger", QUEUE, untag, EXPLICIT_DENY, "scp+admin"),
+        Case("failure queue", ADMIN, "sqs:ReceiveMessage", "the failure queue (replay)", QUEUE, PROTECTED, ALLOW, "scp+admin"),
+        Case("failure queue", ADMIN, "sqs:DeleteMessage", "the failure queue (after a replay)", QUEUE, PROTECTED, ALLOW, "scp+admin"),
+        Case("failure queue", DEPLOYER, "sqs:SetQueueAttributes", "the failure queue (stack update)", QUEUE, PROTECTED, ALLOW, "scp+admin"),
+        Case("failure queue", ALICE, "sqs:PurgeQueue", "the failure queue", QUEUE, PROTECTED, EXPLICIT_DENY, bnd),
+    ]
 
 
 CASES = _cases()

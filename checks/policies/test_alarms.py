@@ -53,6 +53,8 @@ def test_one_alarm_for_each_way_the_control_can_fail_silently(name):
         assert properties["TreatMissingData"] == missing, key
         assert properties["AlarmActions"] == NOTIFY, key
         assert "AlarmName" not in properties, "a fixed name collides with a second stack"
+        # The guard (policies/guard/scp-protection.json) finds them by this tag.
+        assert properties["Tags"] == [{"Key": "aws-userid-tagger", "Value": "protected"}], key
         assert properties["AlarmDescription"].strip()
 
 
