@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from checks.org import stackset
-from checks.policies.iam_eval import ALLOW, IMPLICIT_DENY, Request, evaluate
+from checks.policies.iam_eval import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, Request, evaluate
 from policies import render
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -292,3 +292,21 @@ def test_no_concurrency_is_reserved_unless_asked_for(name):
     assert template["Conditions"]["ReserveConcurrency"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, 0]}]}
     reserved = template["Resources"]["TaggerFunction"]["Properties"]["ReservedConcurrentExecutions"]
     assert reserved == {"Fn::If": ["ReserveConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
+
+
+@pytest.mark.parametrize("name", ["template.yaml", "central.yaml", "stackset.yaml"])
+def test_the_log_group_is_named_where_the_guard_protects_it(name):
+    # CloudWatch Logs' TagLogGroup/UntagLogGroup honour no tag condition, so
+    # the guard protects the function's log group by its name, as it
+    # protects the roles by their path.
+    resources = load(name)["Resources"]
+    log_group = resources["TaggerLogGroup"]["Properties"]
+    assert log_group["LogGroupName"] == {"Fn::Sub": "/aws-userid-tagger/${AWS::StackName}"}
+    assert resources["TaggerFunction"]["Properties"]["LoggingConfig"]["LogGroup"] == {"Ref": "TaggerLogGroup"}
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:" + resolve(log_group["LogGroupName"], {"AWS::StackName": "tagger"}, {})
+    guard = [json.loads((ROOT / "policies/guard" / f).read_text()) for f in ("scp.json", "scp-protection.json")]
+    full = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    admin = {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Admin"}
+    for action, resource in [("logs:DeleteLogGroup", arn), ("logs:PutRetentionPolicy", arn), ("logs:PutMetricFilter", arn),
+                             ("logs:PutLogEvents", arn + ":log-stream:forged")]:
+        assert evaluate(Request(action, resource, admin), [full], scps=[full, *guard]).result == EXPLICIT_DENY, action

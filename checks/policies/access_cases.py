@@ -319,6 +319,7 @@ REMOTE_HOST = document("", "AWS-StartPortForwardingSessionToRemoteHost")
 IDP = f"arn:aws:iam::{ACCOUNT}:saml-provider/PLACEHOLDER-IDP"
 ALARM = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:tagger-SweepCorrectionsAlarm-EXAMPLE"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:tagger-FailureQueue-EXAMPLE"
+LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws-userid-tagger/tagger"
 
 
 def asg_tags(who, action, keys, expected, policies, note=""):
@@ -489,7 +490,7 @@ def _guard_cases() -> list:
 
 
 def _alarm_and_queue_cases(bnd: str) -> list:
-    """Silencing the control before attacking it: the alarms and the failure queue."""
+    """Silencing the control before attacking it: the alarms, the failure queue, the log group."""
     untag = {**PROTECTED, "aws:TagKeys": ["aws-userid-tagger"]}
     return [
         Case("alarms", ADMIN, "cloudwatch:DeleteAlarms", "a protected alarm", ALARM, PROTECTED, EXPLICIT_DENY, "scp+admin"),
@@ -517,6 +518,25 @@ def _alarm_and_queue_cases(bnd: str) -> list:
         Case("failure queue", ADMIN, "sqs:DeleteMessage", "the failure queue (after a replay)", QUEUE, PROTECTED, ALLOW, "scp+admin"),
         Case("failure queue", DEPLOYER, "sqs:SetQueueAttributes", "the failure queue (stack update)", QUEUE, PROTECTED, ALLOW, "scp+admin"),
         Case("failure queue", ALICE, "sqs:PurgeQueue", "the failure queue", QUEUE, PROTECTED, EXPLICIT_DENY, bnd),
+        # The log group, by its name (/aws-userid-tagger/<stack>): the
+        # function's record of every tag it wrote, and the source of the
+        # SweepCorrections metric.
+        Case("log group", ADMIN, "logs:DeleteLogGroup", "the tagger's log group", LOG_GROUP, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:PutRetentionPolicy", "the tagger's log group (1 day)", LOG_GROUP, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:AssociateKmsKey", "the tagger's log group (a key to disable later)", LOG_GROUP, {},
+             EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:PutMetricFilter", "the tagger's log group (forged SweepCorrections)", LOG_GROUP, {},
+             EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:DeleteSubscriptionFilter", "the tagger's log group", LOG_GROUP, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:PutTransformer", "the tagger's log group", LOG_GROUP, {}, EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:PutLogEvents", "a stream of the tagger's log group (forged lines)", LOG_GROUP + ":log-stream:x",
+             {}, EXPLICIT_DENY, "scp+admin"),
+        Case("log group", ADMIN, "logs:StartQuery", "the tagger's log group", LOG_GROUP, {}, ALLOW, "scp+admin"),
+        Case("log group", ADMIN, "logs:DeleteLogGroup", "another log group", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/other",
+             {}, ALLOW, "scp+admin"),
+        Case("log group", TAGGER, "logs:PutLogEvents", "a stream of its own log group", LOG_GROUP + ":log-stream:x", {}, ALLOW, "scp+admin"),
+        Case("log group", DEPLOYER, "logs:PutRetentionPolicy", "the tagger's log group (stack update)", LOG_GROUP, {}, ALLOW, "scp+admin"),
+        Case("log group", ALICE, "logs:DeleteLogGroup", "the tagger's log group", LOG_GROUP, {}, EXPLICIT_DENY, bnd),
     ]
 
 
