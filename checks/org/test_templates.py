@@ -310,3 +310,19 @@ def test_the_log_group_is_named_where_the_guard_protects_it(name):
     for action, resource in [("logs:DeleteLogGroup", arn), ("logs:PutRetentionPolicy", arn), ("logs:PutMetricFilter", arn),
                              ("logs:PutLogEvents", arn + ":log-stream:forged")]:
         assert evaluate(Request(action, resource, admin), [full], scps=[full, *guard]).result == EXPLICIT_DENY, action
+
+
+def test_the_central_bus_is_guarded_and_lets_no_other_account_manage_rules():
+    # Another account may create rules or targets on a bus only if the bus's
+    # policy allows events:PutRule/PutTargets ("Permissions for event buses",
+    # EventBridge User Guide); this one allows PutEvents and nothing else,
+    # and no EventBusPolicy resource adds a statement beside it.
+    resources = load("central.yaml")["Resources"]
+    bus = resources["CentralEventBus"]["Properties"]
+    assert {"Key": "aws-userid-tagger", "Value": "protected"} in bus["Tags"], "the guard finds the bus by this tag"
+    assert [s["Action"] for s in bus["Policy"]["Statement"]] == ["events:PutEvents"]
+    assert not [r for r in resources.values() if r["Type"] == "AWS::Events::EventBusPolicy"]
+    # Its policy itself is changed with PutPermission/RemovePermission, which
+    # name no bus in IAM: scp-central-bus.json denies them in the security account.
+    [statement] = json.loads((ROOT / "policies/guard/scp-central-bus.json").read_text())["Statement"]
+    assert sorted(statement["Action"]) == ["events:PutPermission", "events:RemovePermission"] and statement["Resource"] == "*"

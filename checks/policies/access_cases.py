@@ -129,6 +129,8 @@ SETUPS = {
     "function": lambda: ([load("function-role.json")], None, None),
     "scp+admin": lambda: ([ADMINISTRATOR], None, [FULL_AWS_ACCESS, load("guard/scp.json"), load("guard/scp-protection.json")]),
     "scp+function": lambda: ([load("function-role.json")], None, [FULL_AWS_ACCESS, load("guard/scp.json"), load("guard/scp-protection.json")]),
+    "scp+bus+admin": lambda: ([ADMINISTRATOR], None, [FULL_AWS_ACCESS, load("guard/scp.json"), load("guard/scp-protection.json"),
+                                                      load("guard/scp-central-bus.json")]),
     "abac": lambda: ([load("abac/users-role.json")], None, None),
     "users+optin": lambda: ([opted_in(load("users-role.json"))], None, None),
     "users+boundary+admin+optin": lambda: ([opted_in(load("users-role.json")), ADMINISTRATOR],
@@ -141,6 +143,7 @@ SETUP_TEXT = {
     "function": "policies/function-role.json",
     "scp+admin": "AdministratorAccess under SCPs FullAWSAccess + guard/scp.json + guard/scp-protection.json",
     "scp+function": "function-role.json under the same SCPs",
+    "scp+bus+admin": "`scp+admin` plus guard/scp-central-bus.json (the security account of central mode)",
     "abac": "policies/abac/users-role.json",
     "users+optin": "users-role.json as deployed with AllowRemoteHostPortForwarding=true",
     "users+boundary+admin+optin": "`users+boundary+admin`, both policies as deployed with AllowRemoteHostPortForwarding=true",
@@ -320,6 +323,7 @@ IDP = f"arn:aws:iam::{ACCOUNT}:saml-provider/PLACEHOLDER-IDP"
 ALARM = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:tagger-SweepCorrectionsAlarm-EXAMPLE"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:tagger-FailureQueue-EXAMPLE"
 LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws-userid-tagger/tagger"
+CENTRAL_BUS = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/central-ec2-launches"
 
 
 def asg_tags(who, action, keys, expected, policies, note=""):
@@ -486,7 +490,30 @@ def _guard_cases() -> list:
              PROTECTED, EXPLICIT_DENY, "scp+admin"),
     ]
     cases += _alarm_and_queue_cases(bnd)
+    cases += _central_bus_cases(bnd)
     return cases
+
+
+def _central_bus_cases(bnd: str) -> list:
+    """Central mode's bus: tagged protected; its resource policy, which names
+    no resource in IAM, guarded in the security account by scp-central-bus.json."""
+    on_bus = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/central-ec2-launches/"
+    return [
+        Case("central bus", ADMIN, "events:DeleteEventBus", "the central bus", CENTRAL_BUS, PROTECTED, EXPLICIT_DENY, "scp+admin"),
+        Case("central bus", ADMIN, "events:UpdateEventBus", "the central bus (a KMS key to disable later)", CENTRAL_BUS, PROTECTED,
+             EXPLICIT_DENY, "scp+admin"),
+        Case("central bus", ADMIN, "events:UntagResource", "the central bus, key aws-userid-tagger", CENTRAL_BUS,
+             {**PROTECTED, "aws:TagKeys": ["aws-userid-tagger"]}, EXPLICIT_DENY, "scp+admin"),
+        Case("central bus", ADMIN, "events:RemoveTargets", "the bus's SweepRequestRule", on_bus + "central-SweepRequestRule-X", PROTECTED,
+             EXPLICIT_DENY, "scp+admin"),
+        Case("central bus", ADMIN, "events:PutPermission", "any bus (no resource type): scp-protection.json alone", "*", {}, ALLOW, "scp+admin"),
+        Case("central bus", ADMIN, "events:PutPermission", "any bus (no resource type)", "*", {}, EXPLICIT_DENY, "scp+bus+admin"),
+        Case("central bus", ADMIN, "events:RemovePermission", "any bus (the organization's statement)", "*", {}, EXPLICIT_DENY, "scp+bus+admin"),
+        Case("central bus", DEPLOYER, "events:PutPermission", "any bus (stack update)", "*", {}, ALLOW, "scp+bus+admin"),
+        Case("central bus", ADMIN, "events:PutRule", "a new rule on the central bus (reads its events)", on_bus + "copy", {}, ALLOW,
+             "scp+bus+admin"),
+        Case("central bus", ALICE, "events:DeleteEventBus", "the central bus", CENTRAL_BUS, PROTECTED, EXPLICIT_DENY, bnd),
+    ]
 
 
 def _alarm_and_queue_cases(bnd: str) -> list:

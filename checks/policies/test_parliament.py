@@ -73,6 +73,7 @@ def test_parliament_does_flag_a_bad_policy():
 LIMITS = {
     "policies/guard/scp.json": 5120,
     "policies/guard/scp-protection.json": 5120,
+    "policies/guard/scp-central-bus.json": 5120,
     "policies/users-role.json": 6144,
     "policies/abac/users-role.json": 6144,
     "policies/guard/users-permissions-boundary.json": 6144,
