@@ -496,7 +496,8 @@ def _guard_cases() -> list:
 
 def _central_bus_cases(bnd: str) -> list:
     """Central mode's bus: tagged protected; its resource policy, which names
-    no resource in IAM, guarded in the security account by scp-central-bus.json."""
+    no resource in IAM, guarded in the security account by scp-central-bus.json.
+    And the one way out of every SCP that a member account has."""
     on_bus = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/central-ec2-launches/"
     return [
         Case("central bus", ADMIN, "events:DeleteEventBus", "the central bus", CENTRAL_BUS, PROTECTED, EXPLICIT_DENY, "scp+admin"),
@@ -513,6 +514,9 @@ def _central_bus_cases(bnd: str) -> list:
         Case("central bus", ADMIN, "events:PutRule", "a new rule on the central bus (reads its events)", on_bus + "copy", {}, ALLOW,
              "scp+bus+admin"),
         Case("central bus", ALICE, "events:DeleteEventBus", "the central bus", CENTRAL_BUS, PROTECTED, EXPLICIT_DENY, bnd),
+        # Leaving the organization sheds every SCP at once.
+        Case("organization", ADMIN, "organizations:LeaveOrganization", "the organization", "*", {}, EXPLICIT_DENY, "scp+admin"),
+        Case("organization", DEPLOYER, "organizations:LeaveOrganization", "the organization", "*", {}, EXPLICIT_DENY, "scp+admin"),
     ]
 
 

@@ -52,3 +52,65 @@ def test_the_alarm_topic_example_is_clean_for_parliament():
     result, findings = run_parliament(json.dumps(example("alarm-topic-guard")))
     assert not findings, findings
     assert "Traceback" not in result.stderr, result.stderr
+
+
+GUARD_SCP = "arn:aws:organizations::999988887777:policy/o-exampleorgid/service_control_policy/p-guardscp1"
+OTHER_SCP = "arn:aws:organizations::999988887777:policy/o-exampleorgid/service_control_policy/p-otherscp9"
+ROOT_ARN = "arn:aws:organizations::999988887777:root/o-exampleorgid/r-ex12"
+DELEGATE = {"aws:PrincipalArn": "arn:aws:iam::555566667777:role/Admin"}
+OWNER = {"aws:PrincipalArn": "arn:aws:iam::555566667777:role/GUARD-OWNER-ROLE-NAME"}
+SCP_TYPE = {"organizations:PolicyType": "SERVICE_CONTROL_POLICY"}
+
+DELEGATE_CASES = [
+    ("the delegate detaches a guard SCP", "organizations:DetachPolicy", GUARD_SCP, {**DELEGATE, **SCP_TYPE}, EXPLICIT_DENY),
+    ("the delegate empties a guard SCP", "organizations:UpdatePolicy", GUARD_SCP, {**DELEGATE, **SCP_TYPE}, EXPLICIT_DENY),
+    ("the delegate deletes a guard SCP", "organizations:DeletePolicy", GUARD_SCP, {**DELEGATE, **SCP_TYPE}, EXPLICIT_DENY),
+    ("the delegate turns SCPs off", "organizations:DisablePolicyType", ROOT_ARN, {**DELEGATE, **SCP_TYPE}, EXPLICIT_DENY),
+    ("the delegate detaches another SCP", "organizations:DetachPolicy", OTHER_SCP, {**DELEGATE, **SCP_TYPE}, ALLOW),
+    ("the delegate turns tag policies off", "organizations:DisablePolicyType", ROOT_ARN,
+     {**DELEGATE, "organizations:PolicyType": "TAG_POLICY"}, ALLOW),
+    ("the guard's owner updates a guard SCP", "organizations:UpdatePolicy", GUARD_SCP, {**OWNER, **SCP_TYPE}, ALLOW),
+]
+
+
+@pytest.mark.parametrize("what,action,resource,context,expected", DELEGATE_CASES, ids=[c[0] for c in DELEGATE_CASES])
+def test_the_delegated_administrator_example_keeps_the_guard_scps_with_their_owner(what, action, resource, context, expected):
+    scp = example("delegated-admin-guard")
+    decision = evaluate(Request(action, resource, context), [ADMINISTRATOR], scps=[FULL_AWS_ACCESS, scp])
+    assert decision.result == expected, decision.deciding
+
+
+def test_the_delegated_administrator_example_is_clean_for_parliament():
+    result, findings = run_parliament(json.dumps(example("delegated-admin-guard")))
+    assert not findings, findings
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def organizations_call(name, error=None, **parameters):
+    detail = {"eventSource": "organizations.amazonaws.com", "eventName": name, "awsRegion": "us-east-1",
+              "requestParameters": parameters or None}
+    if error:
+        detail["errorCode"] = error
+    return {"version": "0", "source": "aws.organizations", "detail-type": "AWS API Call via CloudTrail",
+            "account": "999988887777", "region": "us-east-1", "detail": detail}
+
+
+ALERT_CASES = [
+    ("a guard SCP detached", organizations_call("DetachPolicy", policyId="p-guardscp1", targetId="ou-ex12-abcdefgh"), True),
+    ("a guard SCP emptied", organizations_call("UpdatePolicy", policyId="p-guardscp2", content="{}"), True),
+    ("a refused attempt to delete one", organizations_call("DeletePolicy", "AccessDeniedException", policyId="p-guardscp1"), True),
+    ("SCPs turned off", organizations_call("DisablePolicyType", rootId="r-ex12", policyType="SERVICE_CONTROL_POLICY"), True),
+    ("an account moved", organizations_call("MoveAccount", accountId="111122223333", sourceParentId="ou-ex12-abcdefgh",
+                                            destinationParentId="ou-ex12-zzzzzzzz"), True),
+    ("the delegation changed", organizations_call("PutResourcePolicy", content="{}"), True),
+    ("another SCP detached", organizations_call("DetachPolicy", policyId="p-otherscp9", targetId="ou-ex12-abcdefgh"), False),
+    ("a guard SCP attached", organizations_call("AttachPolicy", policyId="p-guardscp1", targetId="ou-ex12-zzzzzzzz"), False),
+    ("a guard SCP read", organizations_call("DescribePolicy", policyId="p-guardscp1"), False),
+]
+
+
+@pytest.mark.parametrize("what,event,expected", ALERT_CASES, ids=[c[0] for c in ALERT_CASES])
+def test_the_guard_change_alert_matches_changes_to_the_guard_and_nothing_else(what, event, expected):
+    from checks.policies.event_patterns import matches
+
+    assert matches(example("guard-change-alert"), event) is expected
