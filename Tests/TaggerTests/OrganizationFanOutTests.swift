@@ -176,6 +176,15 @@ final class OrganizationFanOutTests: XCTestCase {
         }
     }
 
+    func testAnyForbiddenAnswerIsARefusal() {
+        // What a local stand-in (moto) answers: a 403 in another protocol's shape.
+        let forbidden = OrganizationAccounts.refusal(AWSError(code: .invalidResponse, message: "HTTP 403 without a readable AWS error body",
+                                                              httpStatus: 403, operation: "organizations:DescribeOrganization"))
+        XCTAssertTrue(forbidden.message.hasPrefix("with ALLOWED_ACCOUNTS empty, a sweep lists the organization's accounts, which only"),
+                      forbidden.message)
+        XCTAssertEqual(forbidden.code, .invalidResponse)
+    }
+
     func testOtherFailuresKeepAWSsWords() {
         XCTAssertEqual(OrganizationAccounts.refusal(AWSError(code: .service("TooManyRequestsException"), message: "slow down")).message, "slow down")
         XCTAssertEqual(OrganizationAccounts.refusal(AWSError(code: .networkError, message: "reset")).message, "reset")

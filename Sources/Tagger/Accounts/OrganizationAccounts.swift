@@ -50,19 +50,19 @@ final class OrganizationAccounts {
 
     /// A refused call keeps its code (the errorType alarms and the failure
     /// queue see) and says, before AWS's own words, why it was made and the
-    /// two ways out.
+    /// two ways out. Refused: `AccessDeniedException`, or any answer with
+    /// HTTP 403 (whatever shape its body has).
     static func refusal(_ error: AWSError) -> AWSError {
         var error = error
         let why: String
-        switch error.code {
-        case .service("AccessDeniedException"):
+        if error.code == .service("AWSOrganizationsNotInUseException") {
+            why = "with ALLOWED_ACCOUNTS empty, a sweep lists the organization's accounts, but this account belongs to no "
+                + "organization; set ALLOWED_ACCOUNTS"
+        } else if error.code == .service("AccessDeniedException") || error.httpStatus == 403 {
             why = "with ALLOWED_ACCOUNTS empty, a sweep lists the organization's accounts, which only its management account "
                 + "or a delegated administrator account may do, with organizations:ListAccounts and "
                 + "organizations:DescribeOrganization allowed to the function's role; run the function there, or set ALLOWED_ACCOUNTS"
-        case .service("AWSOrganizationsNotInUseException"):
-            why = "with ALLOWED_ACCOUNTS empty, a sweep lists the organization's accounts, but this account belongs to no "
-                + "organization; set ALLOWED_ACCOUNTS"
-        default:
+        } else {
             return error
         }
         error.message = why + ": " + error.message
