@@ -15,7 +15,8 @@ import PackageDescription
 //   AWSQuery            the AWS protocols (Query, JSON 1.1): form codec, errors,
 //                       retries, credentials, endpoints, the signed clients
 //   EC2, IAM, STS,      typed calls
-//   EventBridge
+//   EventBridge,
+//   Organizations
 //   AWSCredentials      where credentials come from when the environment has none:
 //                       shared files, credential_process, assumed roles, IAM Identity
 //                       Center, container and instance metadata endpoints
@@ -42,13 +43,14 @@ let package = Package(
         .target(name: "IAM", dependencies: ["AWSQuery"]),
         .target(name: "STS", dependencies: ["AWSQuery"]),
         .target(name: "EventBridge", dependencies: ["AWSQuery"]),
+        .target(name: "Organizations", dependencies: ["AWSQuery"]),
         .target(name: "AWSCredentials", dependencies: ["Primitives", "HTTP", "SigV4", "AWSQuery", "STS", "CCrypto"]),
-        .target(name: "Tagger", dependencies: ["AWSQuery", "EC2", "IAM", "STS", "EventBridge"]),
+        .target(name: "Tagger", dependencies: ["AWSQuery", "EC2", "IAM", "STS", "EventBridge", "Organizations"]),
         .target(name: "LambdaRuntime", dependencies: ["Primitives", "HTTP"]),
         .target(name: "TaggerCommandLine"),
         .executableTarget(name: "aws-userid-tagger",
-                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "EventBridge", "AWSCredentials",
-                                         "Tagger", "LambdaRuntime", "TaggerCommandLine"]),
+                          dependencies: ["Primitives", "HTTP", "CurlHTTP", "AWSQuery", "EC2", "IAM", "STS", "EventBridge", "Organizations",
+                                         "AWSCredentials", "Tagger", "LambdaRuntime", "TaggerCommandLine"]),
         // Not shipped: warm SigV4 signatures per second for `make bench` (bench/run.py).
         .executableTarget(name: "SigV4Benchmark", dependencies: ["SigV4"], path: "bench/SigV4Benchmark"),
         // What every test target shares: a clock that moves only when told, a scripted transport, a loopback HTTP server.
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "IAMTests", dependencies: ["IAM", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "STSTests", dependencies: ["STS", "TestSupport"]),
         .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "TestSupport"]),
+        .testTarget(name: "OrganizationsTests", dependencies: ["Organizations", "TestSupport"]),
         .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "TaggerTests", dependencies: ["Tagger", "TestSupport"], resources: [.copy("Fixtures")]),

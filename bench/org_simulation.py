@@ -5,7 +5,9 @@ A stand-in AWS on 127.0.0.1 plays an organization of N accounts x R regions
 API (checks/lib/runtime_api.py) as Lambda drives it, in central mode with a
 bus. It measures, and asserts only that the answers are right:
 
-(a) the fan-out: a scheduled event publishes one sweep request per account
+(a) the fan-out: a scheduled event lists the organization (DescribeOrganization,
+    then ListAccounts, 20 accounts a page: central.yaml leaves ALLOWED_ACCOUNTS
+    empty) and publishes one sweep request per active member account
     (N / 10 PutEvents calls): its wall time;
 (b) a sample of per-account sweeps: each sweep request, as EventBridge
     delivers it, sweeps that account's R regions at SWEEP_CONCURRENCY (8 by
@@ -20,8 +22,11 @@ fan-out + ceil(N / concurrency) x per-account sweep time (p50 and p90).
 
 The stand-in answers STS AssumeRole, IAM GetRole, EC2 DescribeInstances,
 CreateTags and DeleteTags (Query protocol, AWS's XML: DescribeInstances from
-the recorded real body bench/standin.py renders) and EventBridge PutEvents
-(JSON 1.1), each after a latency drawn uniformly from [--latency-min,
+the recorded real body bench/standin.py renders), EventBridge PutEvents and
+Organizations DescribeOrganization and ListAccounts (JSON 1.1; the listing
+holds the N members, the management account MANAGEMENT and one account of
+each state that is not ACTIVE, none of which may get a request), each after
+a latency drawn uniformly from [--latency-min,
 --latency-max] (default 50-150 ms) by a seeded generator. It throttles as
 AWS does, with token buckets: EC2 per account, region and kind of call
 (RequestLimitExceeded, HTTP 503), EventBridge PutEvents per account and
@@ -78,6 +83,11 @@ MEMBER_ROLE = "aws-userid-tagger/aws-userid-tagger-member"
 BUS_ARN = f"arn:aws:events:{HOME_REGION}:{CENTRAL}:event-bus/aws-userid-tagger-central-ec2-launches"
 FUNCTION_ARN = f"arn:aws:lambda:{HOME_REGION}:{CENTRAL}:function:aws-userid-tagger-central-TaggerFunction-EXAMPLE"
 FUNCTION_KEY = "ASIACENTRALFUNCTION1"
+# The organization's management account (no member role: service-managed
+# StackSets never deploy there) and its accounts that are not ACTIVE.
+MANAGEMENT = "100000000001"
+INACTIVE = {"200000000001": "PENDING_ACTIVATION", "200000000002": "SUSPENDED", "200000000003": "PENDING_CLOSURE",
+            "200000000004": "CLOSED"}
 # The 17 commercial regions enabled by default in every account (opt-in regions left out).
 REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2",
            "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
@@ -152,6 +162,12 @@ class Organization:
                  buckets: dict[str, tuple[float, float]] | None = None):
         self.bucket_sizes = dict(BUCKETS, **(buckets or {}))
         self.accounts = set(accounts)
+        # ListAccounts' order: the management account, then the members with
+        # the accounts that are not ACTIVE among them.
+        listed = [(MANAGEMENT, "ACTIVE")] + [(a, "ACTIVE") for a in accounts]
+        for n, (account, state) in enumerate(INACTIVE.items(), start=1):
+            listed.insert(min(len(listed), n * max(1, len(accounts) // len(INACTIVE))), (account, state))
+        self.listed = listed
         self.instances, self.users, self.untagged, self.seed = instances, users, untagged, seed
         self.template = InstanceTemplate()
         self.lock = threading.Lock()
@@ -219,7 +235,9 @@ class Organization:
             action = params.get("Action", "")
         handler = {("sts", "AssumeRole"): self.assume_role, ("iam", "GetRole"): self.get_role,
                    ("ec2", "DescribeInstances"): self.describe_instances, ("ec2", "CreateTags"): self.change_tags,
-                   ("ec2", "DeleteTags"): self.change_tags, ("events", "PutEvents"): self.put_events}.get((service, action))
+                   ("ec2", "DeleteTags"): self.change_tags, ("events", "PutEvents"): self.put_events,
+                   ("organizations", "DescribeOrganization"): self.describe_organization,
+                   ("organizations", "ListAccounts"): self.list_accounts}.get((service, action))
         answer = handler(account, region, action, params) if handler else \
             ec2_error(400, "UnsupportedOperation", f"no stand-in for {service}:{action}")
         owner = (params.get("RoleArn") or "::::?").split(":")[4] if action == "AssumeRole" else account
@@ -326,6 +344,33 @@ class Organization:
             self.published.append(accounts)
         return json_answer({"FailedEntryCount": 0, "Entries": [{"EventId": str(uuid.uuid4())} for _ in entries]})
 
+    def describe_organization(self, account, region, action, params) -> Answer:
+        """As AWS answers it (API Reference, DescribeOrganization), for the central account only."""
+        if account != CENTRAL or region != "us-east-1":
+            return json_answer({"__type": "AccessDeniedException", "Message": "You don't have permissions to access this resource."}, 400)
+        return json_answer({"Organization": {
+            "Id": "o-exampleorgid", "Arn": f"arn:aws:organizations::{MANAGEMENT}:organization/o-exampleorgid", "FeatureSet": "ALL",
+            "MasterAccountArn": f"arn:aws:organizations::{MANAGEMENT}:account/o-exampleorgid/{MANAGEMENT}",
+            "MasterAccountId": MANAGEMENT, "MasterAccountEmail": "management@example.org", "AvailablePolicyTypes": []}})
+
+    def list_accounts(self, account, region, action, params) -> Answer:
+        """ListAccounts for the central account (a delegated administrator),
+        at most MaxResults (1 to 20) a page, with State and the older Status."""
+        if account != CENTRAL or region != "us-east-1":
+            return json_answer({"__type": "AccessDeniedException", "Message": "You don't have permissions to access this resource."}, 400)
+        size = params.get("MaxResults", 20)
+        if not isinstance(size, int) or not 1 <= size <= 20:
+            return json_answer({"__type": "InvalidInputException", "Message": "MaxResults must be from 1 to 20"}, 400)
+        start = int(params.get("NextToken") or "0")
+        page = self.listed[start:start + size]
+        answer = {"Accounts": [{"Id": a, "Arn": f"arn:aws:organizations::{MANAGEMENT}:account/o-exampleorgid/{a}",
+                                "Email": f"{a}@example.org", "Name": f"account {a}", "State": state,
+                                "Status": state if state in ("ACTIVE", "SUSPENDED", "PENDING_CLOSURE") else "SUSPENDED",
+                                "JoinedMethod": "CREATED", "JoinedTimestamp": 1.7e9} for a, state in page]}
+        if start + size < len(self.listed):
+            answer["NextToken"] = str(start + size)
+        return json_answer(answer)
+
     def stats(self) -> dict:
         with self.lock:
             return {"calls": {a: dict(c) for a, c in self.calls.items()}, "throttled": dict(self.throttled),
@@ -426,7 +471,7 @@ class StandIn:
 class Function:
     """The real binary under a local Runtime API, one process: one warm Lambda environment."""
 
-    def __init__(self, binary: str, endpoint: str, accounts: list[str], regions: list[str], scratch: str, **settings: str):
+    def __init__(self, binary: str, endpoint: str, regions: list[str], scratch: str, **settings: str):
         from checks.lib.runtime_api import RuntimeAPIServer
 
         self.api = RuntimeAPIServer(function_arn=FUNCTION_ARN).start()
@@ -436,7 +481,8 @@ class Function:
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "AWS_REGION": HOME_REGION, "AWS_DEFAULT_REGION": HOME_REGION,
             "AWS_ACCESS_KEY_ID": FUNCTION_KEY, "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLE" + "T" * 700, "AWS_ENDPOINT_URL": endpoint,
-            "ROLE_NAME": ROLE_NAME, "TAGGER_MEMBER_ROLE": MEMBER_ROLE, "ALLOWED_ACCOUNTS": ",".join(accounts),
+            # ALLOWED_ACCOUNTS empty, as central.yaml leaves it: the fan-out lists the organization.
+            "ROLE_NAME": ROLE_NAME, "TAGGER_MEMBER_ROLE": MEMBER_ROLE, "ALLOWED_ACCOUNTS": "",
             "RECONCILE_REGIONS": ",".join(regions), "TAGGER_EVENT_BUS": BUS_ARN, "AWS_LAMBDA_LOG_FORMAT": "JSON",
         }
         env.update(settings)
@@ -491,7 +537,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def fan_out(function: Function, standin: StandIn, accounts: list[str], runs: int) -> dict:
-    times, calls = [], []
+    times, calls, pages = [], [], []
+    listed = len(accounts) + 1 + len(INACTIVE)
     throttled = collections.Counter()
     for run in range(runs):
         standin.ask("reset")
@@ -501,15 +548,21 @@ def fan_out(function: Function, standin: StandIn, accounts: list[str], runs: int
         stats = standin.ask("stats")
         check(not stats["errors"], f"fan-out {run}: calls refused: {stats['errors']}")
         published = stats["published"]
-        check(sorted(a for call in published for a in call) == sorted(accounts), "every account published once")
+        check(sorted(a for call in published for a in call) == sorted(accounts),
+              "every active member account published once, not the management account nor one that is not ACTIVE")
         check(all(len(call) <= 10 for call in published), "at most 10 entries a call")
-        check(list(stats["calls"]) == [CENTRAL] and set(stats["calls"][CENTRAL]) == {"events:PutEvents"},
-              f"the fan-out calls PutEvents only: {stats['calls']}")
+        central = stats["calls"].get(CENTRAL, {})
+        check(list(stats["calls"]) == [CENTRAL] and central.get("organizations:DescribeOrganization") == 1
+              and central.get("organizations:ListAccounts") == math.ceil(listed / 20)
+              and set(central) == {"organizations:DescribeOrganization", "organizations:ListAccounts", "events:PutEvents"},
+              f"the fan-out lists the organization, 20 accounts a page, then calls PutEvents only: {stats['calls']}")
         throttled.update(stats["throttled"])
         times.append(seconds)
         calls.append(len(published))
-        log(f"fan-out {run + 1}/{runs}: {len(accounts)} requests in {len(published)} PutEvents calls, {seconds:.2f} s")
-    return {"seconds": times, "calls": calls, "throttled": dict(throttled)}
+        pages.append(central["organizations:ListAccounts"])
+        log(f"fan-out {run + 1}/{runs}: {len(accounts)} requests in {len(published)} PutEvents calls "
+            f"after {pages[-1]} ListAccounts pages, {seconds:.2f} s")
+    return {"seconds": times, "calls": calls, "pages": pages, "throttled": dict(throttled)}
 
 
 def sweeps(function: Function, standin: StandIn, accounts: list[str], regions: list[str], instances: int, label: str) -> dict:
@@ -559,14 +612,14 @@ def run(binary: str, accounts: int = 1000, regions: int = 17, sample: int = 20, 
     with tempfile.TemporaryDirectory(prefix="org-simulation-") as scratch:
         functions = []
         try:
-            function = Function(binary, standin.endpoint, names, region_names, scratch, SWEEP_CONCURRENCY=str(sweep_concurrency))
+            function = Function(binary, standin.endpoint, region_names, scratch, SWEEP_CONCURRENCY=str(sweep_concurrency))
             functions.append(function)
             figures["fanout"] = fan_out(function, standin, names, fanout_runs)
             figures["sweep"] = sweeps(function, standin, sampled, region_names, instances, "per-account")
             # Sweeping again in the same process: what the hourly schedule costs once everything is tagged.
             again = sampled[:repeat_sample]
             figures["repeat"] = steady(function, standin, again, region_names)
-            old = Function(binary, standin.endpoint, names, region_names, scratch, SWEEP_CONCURRENCY="1")
+            old = Function(binary, standin.endpoint, region_names, scratch, SWEEP_CONCURRENCY="1")
             functions.append(old)
             figures["sequential"] = sweeps(old, standin, sequential, region_names, instances, "one-region-at-a-time")
         except Exception:
@@ -650,7 +703,8 @@ def report(figures: dict, summary: dict, command: str) -> str:
         "",
         "| measured | figure |",
         "|---|---|",
-        f"| fan-out: {f['accounts']:,} sweep requests in {plural(fan['calls'][0], 'PutEvents call')} (median of {len(fan['seconds'])}) "
+        f"| fan-out: {plural(fan['pages'][0], 'ListAccounts page')}, then {f['accounts']:,} sweep requests in "
+        f"{plural(fan['calls'][0], 'PutEvents call')} (median of {len(fan['seconds'])}) "
         f"| {duration(s['fanout'])} ({', '.join(f'{v:.2f}' for v in fan['seconds'])} s) |",
         f"| per-account sweep, {s['regions']} regions at SWEEP_CONCURRENCY {f['sweep_concurrency']} "
         f"({len(f['sweep']['seconds'])} accounts): p50 / p90 / max | {s['p50']:.2f} s / {s['p90']:.2f} s / {s['max']:.2f} s |",

@@ -99,13 +99,19 @@ package enum Command: Equatable {
                           3. the container credentials endpoint (ECS, EKS Pod Identity)
       AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_METADATA_SERVICE_TIMEOUT
                           4. instance metadata, IMDSv2 (true: never asked; 1 s per request)
-      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2|_IAM|_STS|_EVENTBRIDGE   endpoint overrides
+      AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2|_IAM|_STS|_EVENTBRIDGE|_ORGANIZATIONS
+                          endpoint overrides
       AWS_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR   trust store, the first set: a CA bundle, or
                           a hashed CA directory; else $LAMBDA_TASK_ROOT/certs (the zip's), then
                           the system's bundle. TLS verification is always on
       AWS_MAX_ATTEMPTS    attempts per AWS call, 1 to 20 (default 5)
       AWS_LAMBDA_LOG_FORMAT (Text|JSON), AWS_LAMBDA_LOG_LEVEL (TRACE…FATAL)
-      ALLOWED_ACCOUNTS    comma list of account ids whose events are acted on
+      ALLOWED_ACCOUNTS    comma list of account ids whose events are acted on; in central mode
+                          also the accounts a sweep covers. Empty: every account, and a
+                          fan-out (TAGGER_EVENT_BUS) covers every ACTIVE account of the
+                          organization but the management account, listed with AWS
+                          Organizations (allowed only to the management account or a
+                          delegated administrator)
       RECONCILE_REGIONS   comma list of regions a scheduled sweep covers (default AWS_REGION)
       TAGGER_MEMBER_ROLE  central mode: the role assumed in each event's account
       TAGGER_EXTERNAL_ID  central mode: the external id that role's trust policy requires

@@ -6,6 +6,7 @@ import EventBridge
 import FoundationEssentials
 import HTTP
 import IAM
+import Organizations
 import Primitives
 import STS
 import Tagger
@@ -69,10 +70,19 @@ enum FunctionWiring {
                     retryPolicy: retryPolicy))
             }
         }
+        // Without ALLOWED_ACCOUNTS, they also list the organization's accounts
+        // the fan-out covers (Organizations' one endpoint of the partition).
+        let organizations = configuration.eventBus != nil && configuration.allowedAccounts.isEmpty ? {
+            () throws -> any OrganizationsAPI in
+            OrganizationsClient(client: JSONProtocolClient(
+                endpoint: try endpoints.endpoint(service: "organizations", region: configuration.region),
+                targetPrefix: OrganizationsClient.targetPrefix, credentials: credentials, transport: transport, clock: clock,
+                retryPolicy: retryPolicy))
+        } : nil
         return TaggingService(configuration: configuration, clock: clock, accounts: { account in
             // `action(for:)` gives every central-mode request a checked member account.
             members.clients(account: account ?? "")
-        }, eventBridge: eventBridge)
+        }, eventBridge: eventBridge, organizations: organizations)
     }
 
     /// What the credentials chain may use beyond the environment, each made

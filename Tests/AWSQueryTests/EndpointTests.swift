@@ -32,7 +32,7 @@ final class EndpointTests: XCTestCase {
             let region = row["region"] as! String
             XCTAssertEqual(Partition(region: region)?.rawValue, row["partition"] as? String, region)
             partitions.insert(row["partition"] as! String)
-            for service in ["ec2", "iam", "sts"] {
+            for service in ["ec2", "iam", "sts", "organizations"] {
                 let expected = row[service] as! [String: String]
                 XCTAssertEqual(try resolver.endpoint(service: service, region: region),
                                Endpoint(host: expected["host"]!, signingRegion: expected["signingRegion"]!, signingName: expected["signingName"]!),
@@ -63,6 +63,32 @@ final class EndpointTests: XCTestCase {
                        Endpoint(host: "iam.us-gov.amazonaws.com", signingRegion: "us-gov-west-1", signingName: "iam"))
         XCTAssertEqual(try resolver.endpoint(service: "sts", region: "us-gov-east-1").host, "sts.us-gov-east-1.amazonaws.com")
         XCTAssertEqual(try resolver.endpoint(service: "ec2", region: "eu-west-1").scheme, "https")
+    }
+
+    func testOrganizationsHasOneEndpointPerPartitionWhateverTheRegion() throws {
+        let resolver = try EndpointResolver(environment: [:])
+        let cases: [(String, String, String)] = [
+            ("eu-west-1", "organizations.us-east-1.amazonaws.com", "us-east-1"),
+            ("us-east-1", "organizations.us-east-1.amazonaws.com", "us-east-1"),
+            // Not IAM's cn-north-1: botocore's rules send aws-cn to Ningxia.
+            ("cn-north-1", "organizations.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1"),
+            ("us-gov-east-1", "organizations.us-gov-west-1.amazonaws.com", "us-gov-west-1"),
+            ("us-iso-west-1", "organizations.us-iso-east-1.c2s.ic.gov", "us-iso-east-1"),
+            ("us-isob-east-1", "organizations.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1"),
+            ("eu-isoe-west-1", "organizations.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1"),
+            ("us-isof-east-1", "organizations.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1"),
+            ("eusc-de-east-1", "organizations.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1"),
+        ]
+        for (region, host, signingRegion) in cases {
+            XCTAssertEqual(try resolver.endpoint(service: "organizations", region: region),
+                           Endpoint(host: host, signingRegion: signingRegion, signingName: "organizations"), region)
+        }
+        // AWS_ENDPOINT_URL_ORGANIZATIONS, the SDKs' name for it, moves the host, not the signing scope.
+        let overridden = try EndpointResolver(environment: ["AWS_ENDPOINT_URL_ORGANIZATIONS": "http://127.0.0.1:4566",
+                                                            "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"])
+        XCTAssertEqual(try overridden.endpoint(service: "organizations", region: "eu-west-1"),
+                       Endpoint(scheme: "http", host: "127.0.0.1", port: 4566, signingRegion: "us-east-1", signingName: "organizations"))
+        XCTAssertEqual(try overridden.endpoint(service: "ec2", region: "eu-west-1").port, 5000)
     }
 
     func testAnInvalidRegionNeverBecomesAHostName() throws {

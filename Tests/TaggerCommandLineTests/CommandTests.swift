@@ -37,7 +37,7 @@ final class CommandTests: XCTestCase {
                         "TAGGER_EVENT_BUS", "SWEEP_CONCURRENCY", "METRICS_NAMESPACE", "AWS_DEFAULT_REGION", "AWS_PROFILE",
                         "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_DISABLED",
-                        "AWS_EC2_METADATA_SERVICE_ENDPOINT"] {
+                        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "_ORGANIZATIONS"] {
             XCTAssertTrue(Command.usage.contains(setting), setting)
         }
     }

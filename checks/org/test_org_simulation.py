@@ -10,6 +10,7 @@ def test_the_simulation_fans_out_and_sweeps_with_the_real_binary(binary):
     figures = org_simulation.run(binary, accounts=3, regions=2, sample=2, sequential_sample=1, fanout_runs=1,
                                  repeat_sample=1, latency=(0.0, 0.0))
     assert figures["fanout"]["calls"] == [1], "3 requests fit one PutEvents"
+    assert figures["fanout"]["pages"] == [1], "3 members, the management account and 4 not ACTIVE fit one ListAccounts page"
     assert len(figures["sweep"]["calls"]) == 2 and len(figures["sequential"]["calls"]) == 1
     for calls in figures["sweep"]["calls"] + figures["sequential"]["calls"]:
         assert (calls["sts:AssumeRole"], calls["iam:GetRole"], calls["ec2:DescribeInstances"]) == (1, 1, 2)
@@ -20,7 +21,7 @@ def test_the_simulation_fans_out_and_sweeps_with_the_real_binary(binary):
     summary = org_simulation.summarize(figures, [1, 2])
     assert [(row["concurrency"], row["waves"]) for row in summary["rows"]] == [(1, 3), (2, 2)]
     text = org_simulation.report(figures, summary, "pytest")
-    assert "| old design: one invocation" in text and "3 sweep requests in 1 PutEvents call " in text
+    assert "| old design: one invocation" in text and "1 ListAccounts page, then 3 sweep requests in 1 PutEvents call " in text
 
 
 def test_the_figures_replace_their_own_block_only(tmp_path):
@@ -42,7 +43,7 @@ def test_the_stand_in_throttles_and_a_region_that_stays_throttled_fails_alone(bi
     regions = org_simulation.REGIONS[:3]
     standin = org_simulation.StandIn(config)
     try:
-        function = org_simulation.Function(binary, standin.endpoint, [account], regions, str(tmp_path), AWS_MAX_ATTEMPTS="3")
+        function = org_simulation.Function(binary, standin.endpoint, regions, str(tmp_path), AWS_MAX_ATTEMPTS="3")
         try:
             result, _ = function.invoke(org_simulation.sweep_request(account), timeout=60)
         finally:

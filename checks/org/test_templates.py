@@ -90,16 +90,29 @@ def test_member_trust_policy_is_the_shipped_one_and_drops_only_an_empty_external
     assert role["Path"] == "/aws-userid-tagger/", "the guard in policies/guard/ protects this path"
 
 
+def central_role_policies(list_accounts=True):
+    """The central role's inline policies, {name: document}, as deployed with
+    the ListOrganizationAccounts condition `list_accounts` (the only Fn::If of
+    the list; an AWS::NoValue branch drops the policy)."""
+    policies = {}
+    for item in load("central.yaml")["Resources"]["TaggerFunctionRole"]["Properties"]["Policies"]:
+        if set(item) == {"Fn::If"}:
+            condition, yes, no = item["Fn::If"]
+            assert condition == "ListOrganizationAccounts", condition
+            item = yes if list_accounts else no
+            if item == {"Ref": "AWS::NoValue"}:
+                continue
+        policies[item["PolicyName"]] = item["PolicyDocument"]
+    return policies
+
+
 def test_central_function_may_assume_only_the_member_role_inside_the_organization():
-    policies = load("central.yaml")["Resources"]["TaggerFunctionRole"]["Properties"]["Policies"]
-    [assume] = [p["PolicyDocument"] for p in policies if p["PolicyName"] == "assume-member-roles"]
+    assume = central_role_policies()["assume-member-roles"]
     assert resolve(assume, EXAMPLE, {}) == json.loads((ROOT / "policies/member/central-assume.json").read_text())
 
 
 def central_publish_policy():
-    policies = load("central.yaml")["Resources"]["TaggerFunctionRole"]["Properties"]["Policies"]
-    [publish] = [p["PolicyDocument"] for p in policies if p["PolicyName"] == "publish-sweep-requests"]
-    return publish
+    return central_role_policies()["publish-sweep-requests"]
 
 
 def test_central_function_may_publish_only_sweep_requests_on_its_own_bus():
@@ -113,8 +126,7 @@ def test_central_function_may_publish_only_sweep_requests_on_its_own_bus():
     env = resources["TaggerFunction"]["Properties"]["Environment"]["Variables"]
     assert env["TAGGER_EVENT_BUS"] == {"Fn::GetAtt": ["CentralEventBus", "Arn"]}
     # Nothing else of the role may call EventBridge.
-    others = [p["PolicyDocument"] for p in resources["TaggerFunctionRole"]["Properties"]["Policies"]
-              if p["PolicyName"] != "publish-sweep-requests"]
+    others = [d for name, d in central_role_policies().items() if name != "publish-sweep-requests"]
     assert not [s for d in others for s in d["Statement"] if "events:" in json.dumps(s["Action"])]
 
 
@@ -147,6 +159,57 @@ PUBLISH_CASES = [
 def test_the_publish_permission_allows_sweep_requests_and_nothing_else(what, action, resource, context, expected):
     shipped = json.loads((ROOT / "policies/member/central-publish.json").read_text())
     assert evaluate(Request(action, resource, context), [shipped]).result == expected
+
+
+def test_central_function_may_list_the_organization_only_when_its_sweep_does():
+    template = load("central.yaml")
+    # Only a scheduled sweep without AllowedAccounts lists the organization's accounts.
+    assert template["Conditions"]["ListOrganizationAccounts"] == {"Fn::And": [
+        {"Condition": "ReconcileOn"}, {"Fn::Equals": [{"Ref": "AllowedAccounts"}, ""]}]}
+    assert template["Conditions"]["ReconcileOn"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ReconcileSchedule"}, "off"]}]}
+    listing = central_role_policies(list_accounts=True)["list-organization-accounts"]
+    assert resolve(listing, CENTRAL, {}) == json.loads((ROOT / "policies/member/central-list-accounts.json").read_text())
+    assert "list-organization-accounts" not in central_role_policies(list_accounts=False)
+    # Nothing else of the role may call Organizations.
+    others = [d for name, d in central_role_policies().items() if name != "list-organization-accounts"]
+    assert not [s for d in others for s in d["Statement"] if "organizations:" in json.dumps(s["Action"])]
+    # The sweep is no longer refused without AllowedAccounts.
+    assert not [r for r in template.get("Rules", {}).values() if "AllowedAccounts" in json.dumps(r)]
+    env = template["Resources"]["TaggerFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["ALLOWED_ACCOUNTS"] == {"Ref": "AllowedAccounts"}
+
+
+def test_the_list_permission_can_name_no_narrower_resource():
+    # The Service Authorization Reference (parliament's bundled copy) gives
+    # neither action a resource type or condition key: "*" is the only
+    # Resource that works, and the statement has no Condition to add.
+    import parliament
+
+    definitions = json.loads((pathlib.Path(parliament.__file__).parent / "iam_definition.json").read_text())
+    [organizations] = [d for d in definitions if d["prefix"] == "organizations"]
+    [statement] = json.loads((ROOT / "policies/member/central-list-accounts.json").read_text())["Statement"]
+    assert statement["Resource"] == "*" and "Condition" not in statement
+    for action in statement["Action"]:
+        [privilege] = [p for p in organizations["privileges"] if p["privilege"] == action.split(":")[1]]
+        assert privilege["access_level"] in ("List", "Read"), privilege
+        assert [(r["resource_type"], r["condition_keys"]) for r in privilege["resource_types"]] == [("", [])], privilege
+
+
+LIST_CASES = [
+    ("ListAccounts", "organizations:ListAccounts", ALLOW),
+    ("DescribeOrganization", "organizations:DescribeOrganization", ALLOW),
+    ("DescribeAccount", "organizations:DescribeAccount", IMPLICIT_DENY),
+    ("ListAccountsForParent", "organizations:ListAccountsForParent", IMPLICIT_DENY),
+    ("CreateAccount", "organizations:CreateAccount", IMPLICIT_DENY),
+    ("RemoveAccountFromOrganization", "organizations:RemoveAccountFromOrganization", IMPLICIT_DENY),
+    ("DetachPolicy (an SCP)", "organizations:DetachPolicy", IMPLICIT_DENY),
+]
+
+
+@pytest.mark.parametrize("what,action,expected", LIST_CASES, ids=[c[0] for c in LIST_CASES])
+def test_the_list_permission_reads_the_account_list_and_nothing_else(what, action, expected):
+    shipped = json.loads((ROOT / "policies/member/central-list-accounts.json").read_text())
+    assert evaluate(Request(action, "*", {}), [shipped]).result == expected
 
 
 def test_central_function_finds_the_role_member_yaml_creates():

@@ -29,7 +29,7 @@ package struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 /// family of overrides (the only place plain http is accepted).
 package struct EndpointResolver: Sendable {
     struct Override: Sendable { var scheme: String; var host: String; var port: Int?; var path: String }
-    private var overrides: [String: Override] = [:]  // service id ("EC2", "IAM", "STS") or "" for the global one
+    private var overrides: [String: Override] = [:]  // service id ("EC2", "IAM", "STS", "ORGANIZATIONS") or "" for the global one
 
     package init(environment: [String: String]) throws(ConfigurationError) {
         for (name, value) in environment where name == "AWS_ENDPOINT_URL" || name.hasPrefix("AWS_ENDPOINT_URL_") {
@@ -39,21 +39,28 @@ package struct EndpointResolver: Sendable {
         }
     }
 
-    /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam`, `sts` or `events`.
+    /// - Parameter service: the endpoint prefix and signing name, `ec2`, `iam`, `sts`, `events` or `organizations`.
     package func endpoint(service: String, region: String) throws(ConfigurationError) -> Endpoint {
         guard let partition = Partition(region: region) else {
             throw ConfigurationError(setting: "region", problem: Region.problem(region))
         }
-        let signingRegion = service == "iam" ? partition.iamEndpoint.signingRegion : region
+        // IAM and Organizations are global: one endpoint per partition, whatever the region.
+        let global: (host: String, signingRegion: String)? = switch service {
+        case "iam": partition.iamEndpoint
+        case "organizations": partition.organizationsEndpoint
+        default: nil
+        }
+        let signingRegion = global?.signingRegion ?? region
         if let override = overrides[Self.serviceId(service)] ?? overrides[""] {
             return Endpoint(scheme: override.scheme, host: override.host, port: override.port, path: override.path,
                             signingRegion: signingRegion, signingName: service)
         }
-        let host = service == "iam" ? partition.iamEndpoint.host : "\(service).\(region).\(partition.dnsSuffix)"
+        let host = global?.host ?? "\(service).\(region).\(partition.dnsSuffix)"
         return Endpoint(host: host, signingRegion: signingRegion, signingName: service)
     }
 
-    /// The service's id in `AWS_ENDPOINT_URL_<ID>`, as the SDKs name it.
+    /// The service's id in `AWS_ENDPOINT_URL_<ID>`, as the SDKs name it
+    /// (`EVENTBRIDGE`; `ORGANIZATIONS` for AWS Organizations).
     static func serviceId(_ service: String) -> String {
         service == "events" ? "EVENTBRIDGE" : service.uppercased()
     }

@@ -1,6 +1,6 @@
 /// The AWS partitions, with what this tool needs of each: which region names
-/// belong to it, its DNS suffix and its one IAM endpoint (IAM is global per
-/// partition). Read from botocore's `partitions.json` and endpoint rules;
+/// belong to it, its DNS suffix and its one IAM and one Organizations endpoint
+/// (both services are global per partition). Read from botocore's `partitions.json` and endpoint rules;
 /// `Tests/AWSQueryTests/Fixtures/botocore-endpoints.json` holds what botocore
 /// resolves for every region it knows, and the tests compare.
 package enum Partition: String, Sendable, CaseIterable {
@@ -66,6 +66,24 @@ package enum Partition: String, Sendable, CaseIterable {
         case .awsISOF: ("iam.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1")
         case .awsEUSC: ("iam.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1")
         }
+    }
+
+    /// The one AWS Organizations endpoint of the partition and the region its
+    /// requests are signed for, as botocore's endpoint rules for
+    /// `organizations` resolve every region of the partition (in `aws-cn`
+    /// that is cn-northwest-1, where IAM's is cn-north-1).
+    package var organizationsEndpoint: (host: String, signingRegion: String) {
+        let region = switch self {
+        case .aws: "us-east-1"
+        case .awsCN: "cn-northwest-1"
+        case .awsUSGov: "us-gov-west-1"
+        case .awsISO: "us-iso-east-1"
+        case .awsISOB: "us-isob-east-1"
+        case .awsISOE: "eu-isoe-west-1"
+        case .awsISOF: "us-isof-south-1"
+        case .awsEUSC: "eusc-de-east-1"
+        }
+        return ("organizations.\(region).\(dnsSuffix)", region)
     }
 
     /// `[a-z0-9]+-[0-9]+`: the rest of a region name after its prefix.

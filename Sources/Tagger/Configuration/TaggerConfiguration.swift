@@ -19,7 +19,8 @@ package struct TaggerConfiguration: Sendable, Equatable {
     /// `RECONCILE_REGIONS`: the regions a sweep covers (default: `region`), all in `region`'s partition.
     package var reconcileRegions: [String]
     /// `ALLOWED_ACCOUNTS`: events of other accounts are ignored; in central
-    /// mode also the accounts a sweep covers. Empty: no limit.
+    /// mode also the accounts a sweep covers. Empty: no limit, and a central
+    /// fan-out covers every active member account of the organization.
     package var allowedAccounts: [String]
     /// Set by `TAGGER_MEMBER_ROLE`: act in each event's account through its member role.
     package var central: CentralMode?

@@ -5,7 +5,8 @@ import Primitives
 package enum EventAction: Sendable, Equatable {
     /// Sweep the configured regions (of every allowed account, in central mode).
     case reconcile
-    /// Central mode: publish one sweep request per allowed account instead of sweeping.
+    /// Central mode: publish one sweep request per allowed account (per
+    /// account of the organization without `ALLOWED_ACCOUNTS`) instead of sweeping.
     case fanOut
     /// Central mode: sweep the configured regions of this one account.
     case sweep(account: String)
@@ -88,15 +89,20 @@ extension TaggerConfiguration {
     }
 
     /// A sweep request is acted on only in central mode, for an allowed
-    /// account, and when EventBridge says this function's own account
-    /// published it: member accounts may put events on the central bus, but
-    /// EventBridge writes their account, not this one, in the envelope.
+    /// account (any account when `ALLOWED_ACCOUNTS` is empty: the fan-out
+    /// then publishes one per account of the organization, and the member
+    /// role can be assumed only inside it), and when EventBridge says this
+    /// function's own account published it: member accounts may put events on
+    /// the central bus, but EventBridge writes their account, not this one, in
+    /// the envelope.
     func sweepAction(account: String, publisher: String?, functionAccount: String?) throws(TaggerError) -> EventAction {
         guard central != nil else { return .ignore(reason: "a sweep request, but this function is not in central mode") }
         guard AccountID.isValid(account) else {
             throw .invalidEvent("detail.account: \(quoted(account)) is not an AWS account id (12 digits)")
         }
-        guard allowedAccounts.contains(account) else { return .ignore(reason: "account \(account) is not in ALLOWED_ACCOUNTS") }
+        if !allowedAccounts.isEmpty && !allowedAccounts.contains(account) {
+            return .ignore(reason: "account \(account) is not in ALLOWED_ACCOUNTS")
+        }
         guard let functionAccount else {
             return .ignore(reason: "a sweep request, but this function's own account is unknown (it runs outside Lambda)")
         }

@@ -3,6 +3,7 @@ import EC2
 import FoundationEssentials
 import IAM
 import EventBridge
+import Organizations
 import Primitives
 
 /// Handles events and sweeps: decode, decide, then the fewest AWS calls (one
@@ -15,6 +16,7 @@ package final class TaggingService {
     private let clock: any WallClock
     private let makeClients: (String?) -> AccountClients
     private let publisher: SweepRequestPublisher?
+    private let organizationAccounts: OrganizationAccounts?
     /// Keyed by account id; nil is the function's own account.
     private var sessions: [String?: AccountSession] = [:]
 
@@ -35,12 +37,16 @@ package final class TaggingService {
     ///   mode (see `MemberAccounts`).
     ///   - eventBridge: central mode with `TAGGER_EVENT_BUS`: makes the client
     ///     that publishes sweep requests, with the function's own credentials.
+    ///   - organizations: central mode with `TAGGER_EVENT_BUS` and no
+    ///     `ALLOWED_ACCOUNTS`: makes the client that lists the organization's
+    ///     accounts a scheduled sweep fans out to, with the function's own credentials.
     package init(configuration: TaggerConfiguration, clock: any WallClock, accounts: @escaping (String?) -> AccountClients,
-                 eventBridge: (() throws -> any EventBridgeAPI)? = nil) {
+                 eventBridge: (() throws -> any EventBridgeAPI)? = nil, organizations: (() throws -> any OrganizationsAPI)? = nil) {
         self.configuration = configuration
         self.clock = clock
         self.makeClients = accounts
         publisher = eventBridge.map { SweepRequestPublisher(eventBridge: $0, clock: clock) }
+        organizationAccounts = organizations.map { OrganizationAccounts(organizations: $0) }
     }
 
     /// Handles one event (EventBridge or bare CloudTrail record, see `TaggerEvent`).
@@ -62,7 +68,7 @@ package final class TaggingService {
 
     /// Sweeps each region of `RECONCILE_REGIONS` (by default `AWS_REGION`),
     /// or only `region` when given; in central mode in each account of
-    /// `ALLOWED_ACCOUNTS`. Every pending, running, stopping or stopped instance
+    /// `ALLOWED_ACCOUNTS` (required: only a fan-out lists the organization). Every pending, running, stopping or stopped instance
     /// carrying the source, target or launched-by tag gets the right value or
     /// loses one nothing backs, in batches of at most 1,000 instances per call.
     /// The users' RoleId is read again at the start of each account's sweep.
@@ -76,8 +82,10 @@ package final class TaggingService {
         var accounts: [String?] = [nil]
         if configuration.central != nil {
             guard !configuration.allowedAccounts.isEmpty else {
-                throw .configuration(ConfigurationError(setting: "ALLOWED_ACCOUNTS",
-                                                        problem: "not set: in central mode a sweep covers the accounts it lists"))
+                throw .configuration(ConfigurationError(
+                    setting: "ALLOWED_ACCOUNTS",
+                    problem: "not set: in central mode a sweep in one invocation covers the accounts it lists "
+                        + "(set TAGGER_EVENT_BUS to fan out to every account of the organization instead)"))
             }
             accounts = configuration.allowedAccounts
         }
@@ -123,13 +131,23 @@ package final class TaggingService {
         return Concurrently.map(regions.count, width: configuration.sweepConcurrency) { work.sweep(regions[$0], client: makeClient) }
     }
 
-    /// Central mode's scheduled sweep: one sweep request per allowed account.
+    /// Central mode's scheduled sweep: one sweep request per account of
+    /// `ALLOWED_ACCOUNTS`, or, when it is empty, per active member account of
+    /// the organization (`OrganizationAccounts`), listed again at every sweep.
     private func fanOut(deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
         guard let publisher, let bus = configuration.eventBus else {
             throw .configuration(ConfigurationError(setting: "TAGGER_EVENT_BUS", problem: "not set, so a scheduled sweep cannot fan out"))
         }
+        var accounts = configuration.allowedAccounts
+        if accounts.isEmpty {
+            guard let organizationAccounts else {
+                throw .configuration(ConfigurationError(setting: "ALLOWED_ACCOUNTS",
+                                                        problem: "not set, and no AWS Organizations client to list the accounts to sweep"))
+            }
+            accounts = try organizationAccounts.sweepTargets(deadline: deadline)
+        }
         var result = TaggingResult(plan: TaggingPlan(), dryRun: dryRun)
-        result.sweepRequests = try publisher.publish(accounts: configuration.allowedAccounts, bus: bus, deadline: deadline)
+        result.sweepRequests = try publisher.publish(accounts: accounts, bus: bus, deadline: deadline)
         return result
     }
 

@@ -2,8 +2,9 @@
 """Writes botocore-endpoints.json beside this file: for every region of every
 partition botocore knows (partitions.json, names matching the partition's
 regionRegex), the host, signing region and signing name botocore uses for
-EC2 DescribeInstances, IAM GetRole and STS GetCallerIdentity. Read off the
-request botocore signs (nothing is sent: a hook stops it before sending).
+EC2 DescribeInstances, IAM GetRole, STS GetCallerIdentity and Organizations
+ListAccounts. Read off the request botocore signs (nothing is sent: a hook
+stops it before sending).
 
 Usage: .venv/bin/python Tests/AWSQueryTests/Fixtures/record-botocore-endpoints.py [--check]
        --check   exit 1 if the file differs from what the installed botocore says
@@ -19,7 +20,8 @@ import botocore.session
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUTPUT = HERE / "botocore-endpoints.json"
-CALLS = [("ec2", "describe_instances", {}), ("iam", "get_role", {"RoleName": "x"}), ("sts", "get_caller_identity", {})]
+CALLS = [("ec2", "describe_instances", {}), ("iam", "get_role", {"RoleName": "x"}), ("sts", "get_caller_identity", {}),
+         ("organizations", "list_accounts", {})]
 
 
 class Stop(Exception):
