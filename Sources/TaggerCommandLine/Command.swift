@@ -71,7 +71,8 @@ package enum Command: Equatable {
 
     OPTIONS
       --dry-run    compute everything and send CreateTags and DeleteTags with DryRun=true:
-                   permissions are checked, nothing is written
+                   permissions are checked, nothing is written (a central fan-out
+                   publishes no sweep request, and says how many it would)
       --timeout    the deadline for all AWS calls (invoke 30 s, reconcile 300 s by default)
 
     The result is JSON on standard output; logs go to standard error.

@@ -69,6 +69,15 @@ final class FanOutTests: XCTestCase {
         XCTAssertTrue(result.json.contains(#""sweepRequests":25"#), result.json)
     }
 
+    func testADryRunPublishesNothingAndSaysHowManyItWould() throws {
+        let events = FakeEventBridge()
+        let result = try tagger(configuration(), events: events, clock: clock).handle(event: scheduled(), deadline: deadline, dryRun: true)
+        XCTAssertEqual(events.calls.count, 0, "a published request would start a sweep that is not a dry run")
+        XCTAssertEqual(result.sweepRequests, 25)
+        XCTAssertEqual(result.summary, "dry run: would publish 25 sweep requests, one per account")
+        XCTAssertTrue(result.json.contains(#""dryRun":true"#), result.json)
+    }
+
     func testFailedEntriesArePublishedAgainThenReported() throws {
         let events = FakeEventBridge()
         events.failures = [accounts[3]: ["InternalFailure", "ThrottlingException"], accounts[12]: ["AccessDeniedException"]]

@@ -81,7 +81,9 @@ extension TaggingResult {
     /// `summaryEntries` of each kind; the result has them all).
     package var summary: String {
         if let ignored { return "ignored: \(ignored)" }
-        if let sweepRequests { return "published \(sweepRequests) sweep requests, one per account" }
+        if let sweepRequests {
+            return "\(dryRun ? "dry run: would publish" : "published") \(sweepRequests) sweep requests, one per account"
+        }
         var text = "\(dryRun ? "dry run: would tag" : "tagged") \(tagged.count), unchanged \(unchanged.count), skipped \(skipped.count)"
         if !revoked.isEmpty { text += ", \(dryRun ? "would revoke" : "revoked") \(revoked.count)" }
         func append<Entry>(_ entries: [Entry], _ describe: (Entry) -> String) {

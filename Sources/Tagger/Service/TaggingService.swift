@@ -147,7 +147,8 @@ package final class TaggingService {
             accounts = try organizationAccounts.sweepTargets(deadline: deadline)
         }
         var result = TaggingResult(plan: TaggingPlan(), dryRun: dryRun)
-        result.sweepRequests = try publisher.publish(accounts: accounts, bus: bus, deadline: deadline)
+        // A dry run publishes nothing: the sweeps its requests would start are not dry runs.
+        result.sweepRequests = dryRun ? accounts.count : try publisher.publish(accounts: accounts, bus: bus, deadline: deadline)
         return result
     }
 
