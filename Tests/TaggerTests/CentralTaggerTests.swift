@@ -61,6 +61,26 @@ final class CentralTaggerTests: XCTestCase {
         XCTAssertEqual(clientsMade, [accountA, accountB], "one set of clients per account")
     }
 
+    func testAWarmContainerKeepsTheSessionsOfTheAccountsItUsedLast() throws {
+        let tagger = makeTagger()
+        let many = (1...TaggingService.maximumSessions).map { String(format: "4%011d", $0) }
+        for account in [accountA] + many {
+            iam[account] = iam[account] ?? FakeIAM(role: Role(roleName: TestData.roleName, roleId: "AROAXXXXXXXXXXXXXXXXX",
+                                                              arn: "arn:aws:iam::\(account):role/\(TestData.roleName)"))
+            _ = try tagger.handle(event: launch("i-0000000000000000a", in: account, by: "alice"), deadline: deadline)
+            if account == many[100] {  // A is used again: it is no longer the oldest
+                _ = try tagger.handle(event: launch("i-0000000000000000a", in: accountA, by: "alice"), deadline: deadline)
+            }
+        }
+        // 257 accounts: the least recently used (the first of `many`) was forgotten, A was not.
+        clientsMade.removeAll()
+        _ = try tagger.handle(event: launch("i-0000000000000000a", in: accountA, by: "alice"), deadline: deadline)
+        XCTAssertEqual(clientsMade, [], "A was kept")
+        _ = try tagger.handle(event: launch("i-0000000000000000a", in: many[0], by: "alice"), deadline: deadline)
+        XCTAssertEqual(clientsMade, [many[0]], "the least recently used account starts a new session")
+        XCTAssertEqual(iam[many[0]]!.getRoleCalls.count, 2)
+    }
+
     func testAFailureNamesTheAccountAndTheRoleThatCouldNotBeAssumed() throws {
         iam[accountB]!.failure = AWSError(code: .service("AccessDenied"), message: "User: arn:aws:sts::123456789012:assumed-role/central/fn is not authorized to perform: sts:AssumeRole",
                                           httpStatus: 403, operation: "sts:AssumeRole")

@@ -14,6 +14,8 @@ final class AccountSession {
     let fixedRoleId: String?
     /// The id GetRole gave, and when.
     var roleId: (id: String, fetchedAt: Date)?
+    /// When the tagger last used it, in lookups (see `TaggingService.maximumSessions`).
+    var lastUse: UInt64 = 0
     private var ec2Clients: [String: any EC2API] = [:]
 
     init(account: String?, clients: AccountClients, fixedRoleId: String?) {

@@ -19,6 +19,13 @@ package final class TaggingService {
     private let organizationAccounts: OrganizationAccounts?
     /// Keyed by account id; nil is the function's own account.
     private var sessions: [String?: AccountSession] = [:]
+    /// Counts session lookups, so the least recently used can be told apart.
+    private var sessionUses: UInt64 = 0
+    /// Sessions kept at most. A warm container in central mode may serve the
+    /// sweeps of a thousand accounts one after another; past this it forgets
+    /// the account it used least recently (its RoleId and credentials are
+    /// read again if that account comes back).
+    package static let maximumSessions = 256
 
     /// How long a RoleId read with GetRole is used before it is read again.
     package static let roleIdLifetime: Double = 15 * 60
@@ -205,9 +212,17 @@ package final class TaggingService {
 
     /// The session of `account` (nil: the function's own), made on first use.
     private func session(_ account: String?) -> AccountSession {
-        if let session = sessions[account] { return session }
+        sessionUses += 1
+        if let session = sessions[account] {
+            session.lastUse = sessionUses
+            return session
+        }
+        if sessions.count >= Self.maximumSessions, let oldest = sessions.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            sessions[oldest.key] = nil
+        }
         let session = AccountSession(account: account, clients: makeClients(account),
                                      fixedRoleId: account == nil ? configuration.roleId : nil)
+        session.lastUse = sessionUses
         sessions[account] = session
         return session
     }
