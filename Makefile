@@ -39,7 +39,7 @@ test: build venv package sam-venv
 # Runtime API, policies and templates, README commands). Left to `make test`:
 # checks/reliability (fault injection, deadlines, a 1,000-event load; about a
 # minute), checks/package (root and the zip), fuzzing.
-QUICK_CHECKS := checks/runtime checks/policies checks/org checks/e2e checks/docs
+QUICK_CHECKS := checks/runtime checks/policies checks/org checks/e2e checks/docs checks/endpoints
 check: build venv
 	AWS_USERID_TAGGER_REQUIRE_MOTO=1 swift test
 	$(PYTHON) -m pytest -q $(QUICK_CHECKS)
