@@ -18,7 +18,7 @@ FUZZ_JOBS ?= 1
 FUZZ_SCRATCH := .build-fuzz
 FUZZ_CONFIG := release
 # Tagger and every module it depends on (Package.swift): none of them links libcurl.
-FUZZ_MODULES := Primitives HTTP SigV4 XML AWSQuery EC2 IAM STS EventBridge Tagger
+FUZZ_MODULES := Primitives HTTP SigV4 XML AWSQuery EC2 IAM STS EventBridge Organizations Tagger
 FUZZ_TARGETS := event xml
 FUZZ_SOURCE_event := fuzz/EventDecoderFuzzer.swift
 FUZZ_SOURCE_xml := fuzz/XMLReaderFuzzer.swift Tests/EC2Tests/DescribeInstancesTreeOracle.swift
