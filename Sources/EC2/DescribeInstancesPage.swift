@@ -32,18 +32,20 @@ package struct DescribeInstancesPage: Equatable {
     }
 
     /// Follows where it is in the document with one frame per open element.
-    private struct Reader: XMLHandler {
+    private final class Reader: XMLHandler {
         /// What an open element is to this reader. A child's role follows from
         /// its parent's and its own name; `ignored` covers whole subtrees.
-        enum Role {
+        enum Role: UInt8 {
             case root, reservationSet, reservation, instancesSet, instance, instanceId, instanceState, stateName
             case tagSet, tag, tagKey, tagValue, nextToken, ignored
+
+            var bit: UInt16 { 1 << rawValue }
         }
 
         struct Frame {
             var role: Role
-            /// Roles of the children seen so far, for "the first one counts".
-            var seen: Set<Role> = []
+            /// Roles of the children seen so far (one bit each), for "the first one counts".
+            var seen: UInt16 = 0
         }
 
         let tagKeys: Set<String>?
@@ -59,14 +61,14 @@ package struct DescribeInstancesPage: Equatable {
 
         init(tagKeys: Set<String>?) { self.tagKeys = tagKeys }
 
-        mutating func start(_ name: String, attributes: [String: String]) {
+        func start(_ name: String, attributes: [String: String]) {
             guard let parent = frames.last else {
                 frames.append(Frame(role: .root))
                 return
             }
             var role = Self.role(of: name, under: parent.role)
-            if Self.firstOnly.contains(role) {
-                if parent.seen.contains(role) { role = .ignored } else { frames[frames.count - 1].seen.insert(role) }
+            if Self.firstOnly & role.bit != 0 {
+                if parent.seen & role.bit != 0 { role = .ignored } else { frames[frames.count - 1].seen |= role.bit }
             }
             switch role {
             case .instance: (instanceId, state, tags) = (nil, nil, [:])
@@ -76,7 +78,7 @@ package struct DescribeInstancesPage: Equatable {
             frames.append(Frame(role: role))
         }
 
-        mutating func end(_ name: String, text: UnsafeBufferPointer<UInt8>) {
+        func end(_ name: String, text: UnsafeBufferPointer<UInt8>) {
             let role = frames.removeLast().role
             switch role {
             case .instanceId: instanceId = String(decoding: text, as: UTF8.self)
@@ -95,8 +97,8 @@ package struct DescribeInstancesPage: Equatable {
         }
 
         /// Roles of which only the first child of a parent counts.
-        static let firstOnly: Set<Role> = [.reservationSet, .instancesSet, .instanceId, .instanceState, .stateName, .tagSet,
-                                           .tagKey, .tagValue, .nextToken]
+        static let firstOnly: UInt16 = [Role.reservationSet, .instancesSet, .instanceId, .instanceState, .stateName, .tagSet,
+                                        .tagKey, .tagValue, .nextToken].reduce(0) { $0 | $1.bit }
 
         static func role(of name: String, under parent: Role) -> Role {
             switch (parent, name) {

@@ -3,10 +3,10 @@
 /// of open elements: no recursion, so a deep document costs heap bounded by
 /// `XMLLimits.maxDepth`, never the call stack, and no tree is kept unless the
 /// handler builds one.
-struct XMLParser<Handler: XMLHandler> {
+struct XMLParser {
     private let bytes: [UInt8]
     private let limits: XMLLimits
-    private(set) var handler: Handler
+    private let handler: any XMLHandler
     private var position = 0
     private var open: [OpenElement] = []
     /// Character data of every open element, outermost first. A child's text is
@@ -24,7 +24,7 @@ struct XMLParser<Handler: XMLHandler> {
         var textStart: Int
     }
 
-    init(bytes: [UInt8], limits: XMLLimits, handler: Handler) {
+    init(bytes: [UInt8], limits: XMLLimits, handler: any XMLHandler) {
         self.bytes = bytes
         self.limits = limits
         self.handler = handler

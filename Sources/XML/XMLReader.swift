@@ -19,8 +19,14 @@ package enum XMLReader {
 
     /// Streams `bytes` into `handler` and returns it.
     /// - Throws: as `parse` does, for the same documents.
+    @discardableResult
     package static func read<Handler: XMLHandler>(_ bytes: [UInt8], limits: XMLLimits = .default,
                                                   into handler: Handler) throws(XMLError) -> Handler {
+        try stream(bytes, limits: limits, into: handler)
+        return handler
+    }
+
+    private static func stream(_ bytes: [UInt8], limits: XMLLimits, into handler: any XMLHandler) throws(XMLError) {
         guard bytes.count <= limits.maxDocumentSize else {
             throw XMLError(.tooLarge, "document of \(bytes.count) bytes exceeds the limit of \(limits.maxDocumentSize)",
                            offset: limits.maxDocumentSize)
@@ -28,6 +34,5 @@ package enum XMLReader {
         try XMLCharacters.validate(bytes)
         var parser = XMLParser(bytes: bytes, limits: limits, handler: handler)
         try parser.parseDocument()
-        return parser.handler
     }
 }
