@@ -6,7 +6,8 @@ import PackageDescription
 //
 // The modules form layers, each depending only on those below it:
 //
-//   CCurl, CCrypto      C libraries (system-library modules)
+//   CCurl, CCrypto,     C libraries (system-library modules: libcurl, libcrypto,
+//   CMalloc             glibc's malloc tuning)
 //   Primitives          settings errors, the wall clock, UTC dates and ISO 8601, JSON text
 //   HTTP                requests, responses, the HTTPTransport protocol
 //   CurlHTTP            the libcurl transport and the trust store it verifies with
@@ -33,7 +34,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
-        .target(name: "Primitives"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .target(name: "Primitives", dependencies: ["CMalloc"]),
         .target(name: "HTTP", dependencies: ["Primitives"]),
         .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl"]),
         .target(name: "SigV4", dependencies: ["Primitives", "CCrypto"]),

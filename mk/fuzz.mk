@@ -39,7 +39,7 @@ $(FUZZ_SCRATCH)/fuzz-%: FORCE
 	swift build --scratch-path $(FUZZ_SCRATCH) -c $(FUZZ_CONFIG) --sanitize=fuzzer --sanitize=address --target Tagger
 	swiftc -sanitize=fuzzer,address -parse-as-library -O \
 		-package-name $$(grep -o -m1 '"-package-name","[^"]*"' $(FUZZ_SCRATCH)/$(FUZZ_CONFIG).yaml | cut -d'"' -f4) \
-		-I $(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/Modules -I Sources/CCrypto \
+		-I $(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/Modules -I Sources/CCrypto -I Sources/CMalloc \
 		$(FUZZ_SOURCE_$*) $(foreach m,$(FUZZ_MODULES),$$(sed -e 's|.*/||' -e 's|^|$(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/$(m).build/|' -e 's|$$|.o|' $(FUZZ_SCRATCH)/$(FUZZ_CONFIG)/$(m).build/sources)) \
 		-lcrypto -o $@ 2> >(grep -v "Cannot export local symbol" >&2)
 

@@ -3,6 +3,7 @@ import Primitives
 import TaggerCommandLine
 
 // The three entry points (Lambda, invoke, reconcile); everything else lives in the modules.
+LargeAllocations.returnToTheSystemWhenFreed()
 let environment = ProcessInfo.processInfo.environment
 let command: Command
 do {
