@@ -58,7 +58,6 @@ import datetime
 import json
 import math
 import os
-import platform
 import random
 import re
 import statistics
@@ -71,6 +70,7 @@ import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from bench.run import machine
 from bench.standin import InstanceTemplate  # DescribeInstances items from the recorded real body
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -742,18 +742,6 @@ def build_of(path: str) -> str:
     if path.startswith("dist/"):
         return "the packaged bootstrap of `make package`"
     return "a release build" if "release" in path else "a debug build"
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{len(os.sched_getaffinity(0))} CPUs, {model}, Linux {platform.release()}"
 
 
 def write_section(path: str, heading: str, text: str) -> None:

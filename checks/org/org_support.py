@@ -63,3 +63,22 @@ def calls_by_account(calls):
             account = account_of_key.get(key, "central")
         by_account.setdefault(account, []).append(f"{call.service}:{call.action}")
     return by_account
+
+
+def sweep_delivered_request(api, process, org_proxy, request, account, expected, regions, done):
+    """Hands one delivered sweep request to the running function (its
+    `done`-th invocation) and checks it swept `account` and only it: its
+    instances of `expected` (instance -> (account, region, value)) tagged,
+    one AssumeRole of its member role and one GetRole, and per region one
+    DescribeInstances page and one CreateTags for its one distinct value."""
+    before = len(org_proxy.calls)
+    api.enqueue(request)
+    result = api.wait_for_results(done, process=process, timeout=30)[-1]
+    assert result.kind == "response", result.body
+    mine = sorted((i, v) for i, (a, _, v) in expected.items() if a is account)
+    assert sorted((t["instanceId"], t["value"]) for t in result.json()["tagged"]) == mine
+    calls = org_proxy.calls[before:]
+    assert sorted(f"{c.service}:{c.action}" for c in calls) == sorted(
+        ["sts:AssumeRole", "iam:GetRole"] + ["ec2:DescribeInstances", "ec2:CreateTags"] * len(regions))
+    assert [c.params["RoleArn"].split(":")[4] for c in calls if c.action == "AssumeRole"] == [account.account_id]
+    return calls

@@ -14,7 +14,7 @@ from checks.lib.aws_proxy import Fault
 from checks.lib.moto_server import ACCOUNT_ID
 from checks.org.org_fixtures import (central_env, invoke, lambda_function, new_account, org_moto,  # noqa: F401 (fixtures)
                                      org_proxy)
-from checks.org.org_support import launch, tags_of
+from checks.org.org_support import launch, sweep_delivered_request, tags_of
 from checks.org.test_templates import load, resolve
 
 BUS_NAME = "central-ec2-launches"
@@ -123,18 +123,7 @@ def test_a_scheduled_sweep_publishes_one_request_per_account_and_each_sweeps_its
     by_id = {a.account_id: a for a in accounts}
     for done, request in enumerate(delivered, start=2):
         account = by_id[request["detail"]["account"]]
-        before = len(org_proxy.calls)
-        api.enqueue(request)
-        result = api.wait_for_results(done, process=process, timeout=30)[-1]
-        assert result.kind == "response", result.body
-        mine = sorted((i, v) for i, (a, _, v) in expected.items() if a is account)
-        assert sorted((t["instanceId"], t["value"]) for t in result.json()["tagged"]) == mine
-        calls = org_proxy.calls[before:]
-        # One AssumeRole and one GetRole; per region one DescribeInstances page
-        # and one CreateTags for its one distinct value.
-        assert sorted(f"{c.service}:{c.action}" for c in calls) == sorted(
-            ["sts:AssumeRole", "iam:GetRole"] + ["ec2:DescribeInstances", "ec2:CreateTags"] * len(REGIONS))
-        assert [c.params["RoleArn"].split(":")[4] for c in calls if c.action == "AssumeRole"] == [account.account_id]
+        calls = sweep_delivered_request(api, process, org_proxy, request, account, expected, REGIONS, done)
         assert sorted(region_of(c) for c in calls if c.service == "ec2" and c.action == "DescribeInstances") == sorted(REGIONS)
     for instance, (account, region, value) in expected.items():
         assert tags_of(account, instance, region)["AwsUserId"] == value

@@ -14,7 +14,7 @@ from checks.lib.aws_proxy import Fault
 from checks.lib.moto_server import ACCOUNT_ID
 from checks.org.org_fixtures import (MEMBER_ROLE_NAME, MEMBER_ROLE_PATH, USERS_ROLE, central_env,  # noqa: F401 (fixtures)
                                      lambda_function, org_moto, org_proxy)
-from checks.org.org_support import launch, tags_of
+from checks.org.org_support import launch, sweep_delivered_request, tags_of
 from checks.org.test_fan_out import BUS_ARN, CentralBus, region_of
 
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -78,16 +78,7 @@ def test_a_scheduled_sweep_publishes_one_request_per_active_member_account(organ
     delivered = {e["detail"]["account"]: e for e in central_bus.drain("SweepRequestRule")}
     assert sorted(delivered) == sorted(organization["members"])
     for done, account in enumerate(organization["swept"], start=2):
-        before = len(org_proxy.calls)
-        api.enqueue(delivered[account.account_id])
-        result = api.wait_for_results(done, process=process, timeout=30)[-1]
-        assert result.kind == "response", result.body
-        mine = sorted((i, v) for i, (a, _, v) in expected.items() if a is account)
-        assert sorted((t["instanceId"], t["value"]) for t in result.json()["tagged"]) == mine
-        calls = org_proxy.calls[before:]
-        assert sorted(f"{c.service}:{c.action}" for c in calls) == sorted(
-            ["sts:AssumeRole", "iam:GetRole"] + ["ec2:DescribeInstances", "ec2:CreateTags"] * len(REGIONS))
-        assert [c.params["RoleArn"].split(":")[4] for c in calls if c.action == "AssumeRole"] == [account.account_id]
+        sweep_delivered_request(api, process, org_proxy, delivered[account.account_id], account, expected, REGIONS, done)
     for instance, (account, region, value) in expected.items():
         assert tags_of(account, instance, region)["AwsUserId"] == value
 
