@@ -8,18 +8,13 @@ import XCTest
 
 /// `role_arn` profiles: the source_profile chain, credential_source, the
 /// AssumeRole parameters, and the settings refused.
-final class AssumeRoleProfileTests: XCTestCase {
-    var home: TemporaryHome!
+final class AssumeRoleProfileTests: TemporaryHomeTestCase {
     let role = "arn:aws:iam::111122223333:role/Tagger"
     let otherRole = "arn:aws:iam::444455556666:role/Hop"
 
     override func setUpWithError() throws {
-        home = try TemporaryHome()
+        try super.setUpWithError()
         try home.write(".aws/credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = \(Marker.secret)\n")
-    }
-
-    override func tearDown() {
-        home = nil
     }
 
     func harness(_ config: String, profile: String = "ops", environment: [String: String] = [:]) throws -> Harness {

@@ -7,16 +7,7 @@ import TestSupport
 import XCTest
 
 /// The container credentials endpoint against a loopback fake.
-final class ContainerCredentialsTests: XCTestCase {
-    var home: TemporaryHome!
-
-    override func setUpWithError() throws {
-        home = try TemporaryHome()
-    }
-
-    override func tearDown() {
-        home = nil
-    }
+final class ContainerCredentialsTests: TemporaryHomeTestCase {
 
     func harness(_ environment: [String: String]) -> Harness {
         Harness(environment, home: home)

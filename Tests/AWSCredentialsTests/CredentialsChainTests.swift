@@ -8,16 +8,7 @@ import TestSupport
 import XCTest
 
 /// The order of the sources, the Lambda cold start, and what the chain never does.
-final class CredentialsChainTests: XCTestCase {
-    var home: TemporaryHome!
-
-    override func setUpWithError() throws {
-        home = try TemporaryHome()
-    }
-
-    override func tearDown() {
-        home = nil
-    }
+final class CredentialsChainTests: TemporaryHomeTestCase {
 
     /// Lambda's environment: the keys and the region are there, so nothing
     /// else may be touched: no file read, no process started, no transport made.

@@ -9,16 +9,7 @@ import XCTest
 
 /// IMDSv2 against a loopback fake (AWS_EC2_METADATA_SERVICE_ENDPOINT), and
 /// the refresh timing against a scripted one on a fake clock.
-final class InstanceMetadataTests: XCTestCase {
-    var home: TemporaryHome!
-
-    override func setUpWithError() throws {
-        home = try TemporaryHome()
-    }
-
-    override func tearDown() {
-        home = nil
-    }
+final class InstanceMetadataTests: TemporaryHomeTestCase {
 
     func harness(_ server: LoopbackServer, _ extra: [String: String] = [:]) -> Harness {
         Harness(extra.merging(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url]) { $1 }, home: home)

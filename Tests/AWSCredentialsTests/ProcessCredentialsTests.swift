@@ -7,16 +7,7 @@ import TestSupport
 import XCTest
 
 /// `credential_process` against fake helper scripts in a temporary HOME.
-final class ProcessCredentialsTests: XCTestCase {
-    var home: TemporaryHome!
-
-    override func setUpWithError() throws {
-        home = try TemporaryHome()
-    }
-
-    override func tearDown() {
-        home = nil
-    }
+final class ProcessCredentialsTests: TemporaryHomeTestCase {
 
     /// Writes an executable shell script and returns its path (in a directory with a space in its name).
     @discardableResult

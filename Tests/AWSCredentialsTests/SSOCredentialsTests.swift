@@ -8,8 +8,7 @@ import XCTest
 
 /// IAM Identity Center profiles: the token `aws sso login` cached, and
 /// GetRoleCredentials against a loopback portal.
-final class SSOCredentialsTests: XCTestCase {
-    var home: TemporaryHome!
+final class SSOCredentialsTests: TemporaryHomeTestCase {
     let sessionConfig = """
         [profile dev]
         sso_session = my-sso
@@ -31,14 +30,6 @@ final class SSOCredentialsTests: XCTestCase {
     /// SHA-1 of `my-sso` and of the start URL, as the AWS CLI names its cache files.
     let sessionCache = ".aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json"
     let legacyCache = ".aws/sso/cache/c7aaaf71fcc8777ae2475525ed049d39fe16c484.json"
-
-    override func setUpWithError() throws {
-        home = try TemporaryHome()
-    }
-
-    override func tearDown() {
-        home = nil
-    }
 
     func cacheToken(_ path: String, token: String = Marker.bearer, expiresAt: Date) throws {
         try home.write(path, """

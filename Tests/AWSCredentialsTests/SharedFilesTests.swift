@@ -7,17 +7,8 @@ import XCTest
 
 /// The environment's keys and the shared files' profiles (keys, region,
 /// the INI dialect), through the chain as the tool runs it.
-final class SharedFilesTests: XCTestCase {
+final class SharedFilesTests: TemporaryHomeTestCase {
     let secret = Marker.secret
-    var home: TemporaryHome!
-
-    override func setUpWithError() throws {
-        home = try TemporaryHome()
-    }
-
-    override func tearDown() {
-        home = nil
-    }
 
     @discardableResult
     func writeCredentialsFile(_ text: String, name: String = ".aws/credentials") throws -> String {

@@ -40,3 +40,18 @@ final class TemporaryHome {
         return file.path
     }
 }
+
+/// A test case with a fresh temporary HOME for each test.
+class TemporaryHomeTestCase: XCTestCase {
+    var home: TemporaryHome!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        home = try TemporaryHome()
+    }
+
+    override func tearDown() {
+        home = nil
+        super.tearDown()
+    }
+}
