@@ -70,7 +70,7 @@ import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.run import machine
+from bench.run import ServerProcess, machine
 from bench.standin import InstanceTemplate  # DescribeInstances items from the recorded real body
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -442,27 +442,12 @@ def serve(config: dict) -> int:
     return 0
 
 
-class StandIn:
-    """The stand-in in a process of its own (its interpreter lock apart from the harness's)."""
+class StandIn(ServerProcess):
+    """The organization's stand-in AWS, served by this module's `--serve`."""
 
     def __init__(self, config: dict):
-        env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.org_simulation", "--serve", json.dumps(config)],
-                                        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.endpoint = json.loads(self.process.stdout.readline())["endpoint"]
-
-    def ask(self, command: str):
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def stop(self) -> None:
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        super().__init__(["bench.org_simulation", "--serve", json.dumps(config)],
+                         env=dict(os.environ, AWS_EC2_METADATA_DISABLED="true"))
 
 
 # -- the function -----------------------------------------------------------------

@@ -141,28 +141,20 @@ def prepare_reference(python: str, endpoint: str) -> Side:
 # -- the stand-in -------------------------------------------------------------------
 
 
-class StandInProcess:
-    """bench/standin.py in a process of its own, driven over its standard input."""
+class ServerProcess:
+    """A stand-in module run in a process of its own (its interpreter lock
+    apart from the harness's): it prints its endpoint as a JSON line, then
+    answers each command line on its standard input with a JSON line."""
 
-    def __init__(self, fleet: int, tls: tuple[str, str] | None = None):
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.standin", str(fleet),
-                                         *(["--tls", *tls] if tls else [])],
-                                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    def __init__(self, arguments: list[str], env: dict[str, str] | None = None):
+        self.process = subprocess.Popen([sys.executable, "-m", *arguments], cwd=ROOT, env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.endpoint = json.loads(self.process.stdout.readline())["endpoint"]
 
-    def _ask(self, command: str):
+    def ask(self, command: str):
         self.process.stdin.write(command + "\n")
         self.process.stdin.flush()
         return json.loads(self.process.stdout.readline())
-
-    def reset_calls(self) -> None:
-        self._ask("reset-calls")
-
-    def reset_tags(self) -> None:
-        self._ask("reset-tags")
-
-    def calls(self) -> list[str]:
-        return self._ask("calls")
 
     def stop(self) -> None:
         self.process.stdin.close()
@@ -170,6 +162,23 @@ class StandInProcess:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+
+
+class StandInProcess(ServerProcess):
+    """bench/standin.py: EC2 and IAM for both sides."""
+
+    def __init__(self, fleet: int, tls: tuple[str, str] | None = None):
+        super().__init__(["bench.standin", str(fleet), *(["--tls", *tls] if tls else [])])
+
+    def reset_calls(self) -> None:
+        self.ask("reset-calls")
+
+    def reset_tags(self) -> None:
+        self.ask("reset-tags")
+
+    def calls(self) -> list[str]:
+        return self.ask("calls")
 
 
 # -- process figures ----------------------------------------------------------------
