@@ -1,8 +1,6 @@
 import AWSQuery
 @testable import EventBridge
 import Foundation
-import HTTP
-import SigV4
 import TestSupport
 import XCTest
 
@@ -12,16 +10,12 @@ final class EventBridgeClientTests: XCTestCase {
     private let clock = FakeClock()
 
     private func client(_ transport: ScriptedTransport) -> EventBridgeClient {
-        EventBridgeClient(client: JSONProtocolClient(
-            endpoint: Endpoint(host: "events.eu-west-1.amazonaws.com", signingRegion: "eu-west-1", signingName: "events"),
-            targetPrefix: EventBridgeClient.targetPrefix,
-            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
-            transport: transport, clock: clock, unitRandom: { 0 }))
+        EventBridgeClient(client: .scripted(host: "events.eu-west-1.amazonaws.com", region: "eu-west-1", signingName: "events",
+                                            targetPrefix: EventBridgeClient.targetPrefix, transport: transport, clock: clock))
     }
 
     private func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> ScriptedTransport.Outcome {
-        .response(HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.1")] + headers),
-                               body: Array(body.utf8)))
+        .response(.json(status, body, headers: headers))
     }
 
     private let entries = [

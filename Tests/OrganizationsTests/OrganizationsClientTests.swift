@@ -2,7 +2,6 @@ import AWSQuery
 import Foundation
 import HTTP
 @testable import Organizations
-import SigV4
 import TestSupport
 import XCTest
 
@@ -13,15 +12,12 @@ final class OrganizationsClientTests: XCTestCase {
     private let clock = FakeClock()
 
     private func client(_ transport: ScriptedTransport) -> OrganizationsClient {
-        OrganizationsClient(client: JSONProtocolClient(
-            endpoint: Endpoint(host: "organizations.us-east-1.amazonaws.com", signingRegion: "us-east-1", signingName: "organizations"),
-            targetPrefix: OrganizationsClient.targetPrefix,
-            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
-            transport: transport, clock: clock, unitRandom: { 0 }))
+        OrganizationsClient(client: .scripted(host: "organizations.us-east-1.amazonaws.com", region: "us-east-1", signingName: "organizations",
+                                              targetPrefix: OrganizationsClient.targetPrefix, transport: transport, clock: clock))
     }
 
     private func json(_ status: Int, _ body: String) -> ScriptedTransport.Outcome {
-        .response(HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.1")]), body: Array(body.utf8)))
+        .response(.json(status, body))
     }
 
     /// An `Account` as ListAccounts gives it (both State and the older Status until AWS retires Status).

@@ -1,10 +1,8 @@
 import AWSQuery
 import EventBridge
 import Foundation
-import HTTP
 import Organizations
 import Primitives
-import SigV4
 @testable import Tagger
 import TestSupport
 import XCTest
@@ -134,13 +132,10 @@ final class OrganizationFanOutTests: XCTestCase {
 
     /// The refusal over our real client and signer, in Organizations' own JSON error shape.
     private func realClient(answer status: Int, _ body: String) -> (ScriptedTransport, OrganizationsClient) {
-        let transport = ScriptedTransport([.response(HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.1")]),
-                                                                  body: Array(body.utf8)))])
-        let client = OrganizationsClient(client: JSONProtocolClient(
-            endpoint: Endpoint(host: "organizations.us-east-1.amazonaws.com", signingRegion: "us-east-1", signingName: "organizations"),
-            targetPrefix: OrganizationsClient.targetPrefix,
-            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
-            transport: transport, clock: clock, unitRandom: { 0 }))
+        let transport = ScriptedTransport([.response(.json(status, body))])
+        let client = OrganizationsClient(client: .scripted(host: "organizations.us-east-1.amazonaws.com", region: "us-east-1",
+                                                           signingName: "organizations", targetPrefix: OrganizationsClient.targetPrefix,
+                                                           transport: transport, clock: clock))
         return (transport, client)
     }
 

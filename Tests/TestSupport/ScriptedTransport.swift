@@ -59,6 +59,11 @@ extension HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/xml")] + headers), body: Array(body.utf8))
     }
 
+    /// A JSON 1.1 protocol response (EventBridge, Organizations) with the given status and body text.
+    package static func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.1")] + headers), body: Array(body.utf8))
+    }
+
     /// An EC2-shaped error body.
     package static func ec2Error(_ status: Int, code: String, message: String = "message", requestId: String = "req-1") -> HTTPResponse {
         .xml(status, "<Response><Errors><Error><Code>\(code)</Code><Message>\(message)</Message></Error></Errors><RequestID>\(requestId)</RequestID></Response>")
@@ -74,6 +79,18 @@ extension QueryClient {
         return QueryClient(
             endpoint: Endpoint(host: host, signingRegion: region, signingName: service), apiVersion: apiVersion,
             credentials: StaticCredentialsProvider(Credentials(accessKeyId: accessKeyId, secretAccessKey: "secret")),
+            transport: transport, clock: clock, unitRandom: { 0 })
+    }
+}
+
+extension JSONProtocolClient {
+    /// A JSON 1.1 client for `signingName` in `region` whose requests go to
+    /// `transport`, signed with a fixed test key, on `clock`, with no jitter.
+    package static func scripted(host: String, region: String, signingName: String, targetPrefix: String,
+                                 transport: ScriptedTransport, clock: FakeClock) -> JSONProtocolClient {
+        JSONProtocolClient(
+            endpoint: Endpoint(host: host, signingRegion: region, signingName: signingName), targetPrefix: targetPrefix,
+            credentials: StaticCredentialsProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
             transport: transport, clock: clock, unitRandom: { 0 })
     }
 }
