@@ -41,17 +41,16 @@ TOPIC_CASES = [
 ]
 
 
-@pytest.mark.parametrize("what,action,resource,context,expected", TOPIC_CASES, ids=[c[0] for c in TOPIC_CASES])
-def test_the_alarm_topic_example_guards_the_topic_and_its_subscriptions(what, action, resource, context, expected):
-    scp = example("alarm-topic-guard")
+def assert_decision(example_name, action, resource, context, expected):
+    """An administrator's request under full access and the example SCP."""
+    scp = example(example_name)
     decision = evaluate(Request(action, resource, context), [ADMINISTRATOR], scps=[FULL_AWS_ACCESS, scp])
     assert decision.result == expected, decision.deciding
 
 
-def test_the_alarm_topic_example_is_clean_for_parliament():
-    result, findings = run_parliament(json.dumps(example("alarm-topic-guard")))
-    assert not findings, findings
-    assert "Traceback" not in result.stderr, result.stderr
+@pytest.mark.parametrize("what,action,resource,context,expected", TOPIC_CASES, ids=[c[0] for c in TOPIC_CASES])
+def test_the_alarm_topic_example_guards_the_topic_and_its_subscriptions(what, action, resource, context, expected):
+    assert_decision("alarm-topic-guard", action, resource, context, expected)
 
 
 GUARD_SCP = "arn:aws:organizations::999988887777:policy/o-exampleorgid/service_control_policy/p-guardscp1"
@@ -75,13 +74,12 @@ DELEGATE_CASES = [
 
 @pytest.mark.parametrize("what,action,resource,context,expected", DELEGATE_CASES, ids=[c[0] for c in DELEGATE_CASES])
 def test_the_delegated_administrator_example_keeps_the_guard_scps_with_their_owner(what, action, resource, context, expected):
-    scp = example("delegated-admin-guard")
-    decision = evaluate(Request(action, resource, context), [ADMINISTRATOR], scps=[FULL_AWS_ACCESS, scp])
-    assert decision.result == expected, decision.deciding
+    assert_decision("delegated-admin-guard", action, resource, context, expected)
 
 
-def test_the_delegated_administrator_example_is_clean_for_parliament():
-    result, findings = run_parliament(json.dumps(example("delegated-admin-guard")))
+@pytest.mark.parametrize("name", ["alarm-topic-guard", "delegated-admin-guard"])
+def test_the_example_scps_are_clean_for_parliament(name):
+    result, findings = run_parliament(json.dumps(example(name)))
     assert not findings, findings
     assert "Traceback" not in result.stderr, result.stderr
 
