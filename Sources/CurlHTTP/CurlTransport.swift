@@ -2,11 +2,13 @@ import CCurl
 import FoundationEssentials
 import HTTP
 import Primitives
+import Synchronization
 
 /// `HTTPTransport` over one libcurl easy handle, reused so the connection
 /// (and its TLS session) survives from call to call. TLS verification is
-/// always on; there is no switch to turn it off.
-package final class CurlTransport: HTTPTransport {
+/// always on; there is no switch to turn it off. Threads may share one:
+/// their exchanges take turns on its connection.
+package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     package struct Options: Sendable {
         package var connectTimeout: Double
         /// Bodies above this are refused rather than buffered without bound.
@@ -28,6 +30,8 @@ package final class CurlTransport: HTTPTransport {
     private let handle: UnsafeMutableRawPointer
     private let options: Options
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    /// Held for a whole exchange: a libcurl easy handle serves one transfer at a time.
+    private let turn = Mutex(())
 
     private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
@@ -45,6 +49,10 @@ package final class CurlTransport: HTTPTransport {
     }
 
     package func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
+        try turn.withLock { _ throws(TransportError) in try exchange(request, timeout: timeout) }
+    }
+
+    private func exchange(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
         let collector = ResponseCollector(limit: options.maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }

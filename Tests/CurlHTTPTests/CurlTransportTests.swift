@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import TestSupport
 import HTTP
+import Synchronization
 import XCTest
 
 final class CurlTransportTests: XCTestCase {
@@ -37,6 +38,20 @@ final class CurlTransportTests: XCTestCase {
         XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 200)
         XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 503)
         XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 200)
+        XCTAssertEqual(server.connections, 1)
+    }
+
+    func testThreadsSharingATransportTakeTurnsOnOneConnection() throws {
+        let server = try LoopbackServer((0..<8).map { .respond(status: 200, body: "answer \($0)", delay: 0.01) })
+        defer { server.stop() }
+        let transport = try CurlTransport()
+        let request = post(server)
+        let bodies = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let body = (try? transport.send(request, timeout: 5)).map { String(decoding: $0.body, as: UTF8.self) } ?? "failed"
+            bodies.withLock { $0.append(body) }
+        }
+        XCTAssertEqual(Set(bodies.withLock { $0 }), Set((0..<8).map { "answer \($0)" }))
         XCTAssertEqual(server.connections, 1)
     }
 
