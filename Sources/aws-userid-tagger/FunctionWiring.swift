@@ -20,7 +20,13 @@ enum FunctionWiring {
     /// helper, an STS call, instance metadata's one-second tries).
     static let credentialsDeadline = 60.0
 
-    static func makeTagger(environment: [String: String], clock: WallClock) throws -> TaggingService {
+    /// How long the GetRole sent at start (`prefetchingRoleId`) may take: Lambda's own limit for init.
+    static let prefetchDeadline = 10.0
+
+    /// - Parameter prefetchingRoleId: Lambda mode: start reading the users'
+    ///   RoleId now (`TaggingService.prefetchRoleId`), in one attempt: should
+    ///   it fail, the first event calls GetRole itself with the usual retries.
+    static func makeTagger(environment: [String: String], clock: WallClock, prefetchingRoleId: Bool = false) throws -> TaggingService {
         // Read only if the environment lacks the region or the keys: under Lambda, never.
         let sharedFiles = SharedConfigFiles(environment: environment, files: LocalFiles())
         let configuration = try TaggerConfiguration(environment: environment, profileRegion: sharedFiles.region)
@@ -48,12 +54,19 @@ enum FunctionWiring {
         _ = try endpoints.endpoint(service: "ec2", region: configuration.region)
 
         guard let central = configuration.central else {
-            return TaggingService(configuration: configuration, clock: clock) { _ in
+            let tagger = TaggingService(configuration: configuration, clock: clock) { _ in
                 AccountClients(
                     iam: { IAMClient(client: try client(service: "iam", region: configuration.region, apiVersion: IAMClient.apiVersion, credentials: credentials)) },
                     ec2: { region in EC2Client(client: try client(service: "ec2", region: region, apiVersion: EC2Client.apiVersion, credentials: credentials)) },
                     parallelEC2: { region in try parallelEC2(region: region, credentials: credentials) })
             }
+            if prefetchingRoleId {
+                let iam = IAMClient(client: QueryClient(endpoint: try endpoints.endpoint(service: "iam", region: configuration.region),
+                                                        apiVersion: IAMClient.apiVersion, credentials: credentials, transport: transport,
+                                                        clock: clock, retryPolicy: RetryPolicy(maxAttempts: 1)))
+                tagger.prefetchRoleId(using: iam, deadline: clock.now.addingTimeInterval(prefetchDeadline))
+            }
+            return tagger
         }
         // Central mode: the function's own credentials only ever call STS, at
         // the regional endpoint of its region; everything else runs as a member role.

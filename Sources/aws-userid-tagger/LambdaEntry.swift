@@ -33,7 +33,7 @@ enum LambdaEntry {
         ShutdownSignal.handle(logging: Logger(level: logger.level, format: logger.format, clock: SystemClock()))
         let tagger: TaggingService
         do {
-            tagger = try FunctionWiring.makeTagger(environment: environment, clock: clock)
+            tagger = try FunctionWiring.makeTagger(environment: environment, clock: clock, prefetchingRoleId: true)
         } catch {
             reportInitError(InitFailure(error), address: address, logger: logger)
         }

@@ -30,6 +30,9 @@ package final class TaggingService {
     /// How long a RoleId read with GetRole is used before it is read again.
     package static let roleIdLifetime: Double = 15 * 60
 
+    /// The GetRole `prefetchRoleId` started, until an event picks up its answer and when it came.
+    private var roleIdPrefetch: BackgroundResult<(role: Result<Role, AWSError>, at: Date)>?
+
     /// A tagger acting in the account it runs in.
     /// - Parameters:
     ///   - iam: makes the IAM client, on first need (never with `ROLE_ID`).
@@ -54,6 +57,23 @@ package final class TaggingService {
         self.makeClients = accounts
         publisher = eventBridge.map { SweepRequestPublisher(eventBridge: $0, clock: clock) }
         organizationAccounts = organizations.map { OrganizationAccounts(organizations: $0) }
+    }
+
+    /// Starts reading the users' RoleId in the function's own account with
+    /// `iam` on a thread of its own, for the first event that needs it: under
+    /// Lambda the GetRole, and the process's first TLS handshake with it, then
+    /// run while the runtime fetches the first event. Nothing is started when
+    /// no event would call GetRole there (`ROLE_ID`, central mode, no
+    /// `ROLE_NAME`). A failed read is forgotten: the event calls GetRole
+    /// itself, with its own deadline, and reports what that answers.
+    /// - Parameter iam: used by that thread alone, on a transport that lets
+    ///   threads take turns (the event's clients may share it).
+    package func prefetchRoleId(using iam: any IAMAPI, deadline: Date) {
+        guard configuration.central == nil, configuration.roleId == nil, let roleName = configuration.roleName else { return }
+        let clock = clock
+        roleIdPrefetch = BackgroundResult {
+            (Result { () throws(AWSError) in try iam.getRole(name: roleName, deadline: deadline) }, clock.now)
+        }
     }
 
     /// Handles one event (EventBridge or bare CloudTrail record, see `TaggerEvent`).
@@ -189,6 +209,15 @@ package final class TaggingService {
     /// that is not `AROA…` is refused: it would end up in every tag.
     private func userRoleId(in session: AccountSession, refresh: Bool = false, deadline: Date) throws(TaggerError) -> String {
         if let fixed = session.fixedRoleId { return fixed }
+        if session.account == nil, let prefetch = roleIdPrefetch {
+            // Kept until answered: its transport is not used by this thread before then.
+            guard let read = prefetch.wait(seconds: deadline.timeIntervalSince(clock.now)) else {
+                throw session.failure(AWSError(code: .deadlineExceeded, message: "the GetRole sent at start had not answered by the deadline",
+                                               operation: "iam:GetRole"))
+            }
+            roleIdPrefetch = nil
+            if case .success(let role) = read.role, RoleID.isValid(role.roleId) { session.roleId = (role.roleId, read.at) }
+        }
         if !refresh, let cached = session.roleId, clock.now.timeIntervalSince(cached.fetchedAt) < Self.roleIdLifetime {
             return cached.id
         }
