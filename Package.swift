@@ -37,7 +37,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Primitives", dependencies: ["CMalloc"]),
         .target(name: "HTTP", dependencies: ["Primitives"]),
-        .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl"]),
+        .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl", "CCrypto"]),
         .target(name: "SigV4", dependencies: ["Primitives", "CCrypto"]),
         .target(name: "XML"),
         .target(name: "AWSQuery", dependencies: ["Primitives", "HTTP", "SigV4", "XML"]),
