@@ -192,15 +192,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 def cpu_ns_precise(pid: int) -> int:
-    """On-CPU time of the living threads in ns (/proc/PID/task/*/schedstat): finer than clock ticks."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
+    """On-CPU time of the whole process in ns, its ended threads included (ours
+    reads the users' RoleId on a thread that ends before its first result):
+    the kernel's CPU clock of another process, clock_getcpuclockid(3) spelt out
+    ((~pid << 3) | CPUCLOCK_SCHED). Finer than clock ticks."""
+    return time.clock_gettime_ns(((~pid) << 3) | 2)
 
 
 def peak_rss_kb(pid: int) -> int:
@@ -609,7 +605,7 @@ def build_table(r: dict) -> list[tuple[str, str, str, str, str]]:
     row("warm latency, p90", fmt_ms(percentile(wo["latency"], 90)), fmt_ms(percentile(wr["latency"], 90)),
         ratio(percentile(wr["latency"], 90), percentile(wo["latency"], 90)))
     cpu_o, cpu_r = wo["cpu_ns_per_event"] / 1e6, wr["cpu_ns_per_event"] / 1e6
-    row("client CPU per warm event (user+sys, schedstat)", f"{cpu_o:.3f} ms", f"{cpu_r:.2f} ms", ratio(cpu_r, cpu_o),
+    row("client CPU per warm event (user+sys, process CPU clock)", f"{cpu_o:.3f} ms", f"{cpu_r:.2f} ms", ratio(cpu_r, cpu_o),
         f"≤ 1 ms {'met' if cpu_o <= 1 else 'MISSED'}")
     row("client CPU per warm event (user+sys, /proc stat ticks)", f"{wo['cpu_ms_per_event']:.3f} ms",
         f"{wr['cpu_ms_per_event']:.2f} ms", ratio(wr["cpu_ms_per_event"], wo["cpu_ms_per_event"]))
