@@ -28,12 +28,18 @@ final class RoleIdPrefetchTests: XCTestCase {
         try tagger.handle(event: TestData.runInstances(ids: [one]), deadline: clock.now.addingTimeInterval(seconds))
     }
 
-    func testTheFirstEventUsesTheRoleIdReadAtStart() throws {
+    /// A tagger whose read at start has given `answer`.
+    private func taggerAnsweredAtStart(_ answer: Result<Role, AWSError>) -> (TaggingService, GatedIAM) {
         let tagger = makeTagger()
-        let atStart = GatedIAM(answer: .success(role))
+        let atStart = GatedIAM(answer: answer)
         tagger.prefetchRoleId(using: atStart, deadline: clock.now.addingTimeInterval(10))
         atStart.open()
         atStart.waitUntilAnswered()
+        return (tagger, atStart)
+    }
+
+    func testTheFirstEventUsesTheRoleIdReadAtStart() throws {
+        let (tagger, atStart) = taggerAnsweredAtStart(.success(role))
         let result = try launch(tagger)
         XCTAssertEqual(result.tagged.map(\.value), ["\(TestData.roleId):alice"])
         XCTAssertEqual(atStart.names, [TestData.roleName])
@@ -42,11 +48,7 @@ final class RoleIdPrefetchTests: XCTestCase {
     }
 
     func testAFailedReadAtStartIsForgottenAndTheEventReadsAgainAndReportsItsOwnAnswer() throws {
-        let tagger = makeTagger()
-        let atStart = GatedIAM(answer: .failure(AWSError(code: .networkError, message: "connection refused", operation: "iam:GetRole")))
-        tagger.prefetchRoleId(using: atStart, deadline: clock.now.addingTimeInterval(10))
-        atStart.open()
-        atStart.waitUntilAnswered()
+        let (tagger, atStart) = taggerAnsweredAtStart(.failure(AWSError(code: .networkError, message: "connection refused", operation: "iam:GetRole")))
         eventIAM.failure = AWSError(code: .service("AccessDenied"), message: "not authorized to perform iam:GetRole",
                                     httpStatus: 403, operation: "iam:GetRole")
         XCTAssertThrowsError(try launch(tagger)) { error in
@@ -61,21 +63,13 @@ final class RoleIdPrefetchTests: XCTestCase {
     }
 
     func testAReadAtStartWithAnInvalidRoleIdIsReadAgain() throws {
-        let tagger = makeTagger()
-        let atStart = GatedIAM(answer: .success(Role(roleName: TestData.roleName, roleId: "not-a-role-id", arn: role.arn)))
-        tagger.prefetchRoleId(using: atStart, deadline: clock.now.addingTimeInterval(10))
-        atStart.open()
-        atStart.waitUntilAnswered()
+        let (tagger, _) = taggerAnsweredAtStart(.success(Role(roleName: TestData.roleName, roleId: "not-a-role-id", arn: role.arn)))
         XCTAssertEqual(try launch(tagger).tagged.map(\.value), ["\(TestData.roleId):alice"])
         XCTAssertEqual(eventIAM.getRoleCalls, [TestData.roleName])
     }
 
     func testAReadAtStartOlderThanTheLifetimeIsReadAgain() throws {
-        let tagger = makeTagger()
-        let atStart = GatedIAM(answer: .success(role))
-        tagger.prefetchRoleId(using: atStart, deadline: clock.now.addingTimeInterval(10))
-        atStart.open()
-        atStart.waitUntilAnswered()
+        let (tagger, _) = taggerAnsweredAtStart(.success(role))
         // Provisioned concurrency: init long before the first event.
         clock.now = clock.now.addingTimeInterval(TaggingService.roleIdLifetime + 1)
         XCTAssertEqual(try launch(tagger).tagged.count, 1)
@@ -83,11 +77,7 @@ final class RoleIdPrefetchTests: XCTestCase {
     }
 
     func testASweepReadsTheRoleIdAgainEvenRightAfterStart() throws {
-        let tagger = makeTagger()
-        let atStart = GatedIAM(answer: .success(role))
-        tagger.prefetchRoleId(using: atStart, deadline: clock.now.addingTimeInterval(10))
-        atStart.open()
-        atStart.waitUntilAnswered()
+        let (tagger, atStart) = taggerAnsweredAtStart(.success(role))
         _ = try tagger.handle(event: TestData.sample("scheduled.json"), deadline: clock.now.addingTimeInterval(10))
         XCTAssertEqual(atStart.names.count, 1)
         XCTAssertEqual(eventIAM.getRoleCalls, [TestData.roleName])
