@@ -3,12 +3,12 @@ import CCurl
 import FoundationEssentials
 import HTTP
 import Primitives
-import Synchronization
 
 /// `HTTPTransport` over one libcurl easy handle, reused so the connection
 /// (and its TLS session) survives from call to call. TLS verification is
 /// always on; there is no switch to turn it off. Threads may share one:
-/// their exchanges take turns on its connection.
+/// their exchanges take turns on its connection, and the wait for a turn
+/// counts against the exchange's timeout.
 package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     package struct Options: Sendable {
         package var connectTimeout: Double
@@ -32,7 +32,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let options: Options
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     /// Held for a whole exchange: a libcurl easy handle serves one transfer at a time.
-    private let turn = Mutex(())
+    private let turn = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     private static let globalInit: CURLcode = {
         // OpenSSL 3 would otherwise register every built-in cipher under its
@@ -50,15 +50,51 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         self.handle = handle
         self.options = options
+        pthread_mutex_init(turn, nil)
     }
 
     deinit {
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
+        pthread_mutex_destroy(turn)
+        turn.deallocate()
     }
 
     package func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
-        try turn.withLock { _ throws(TransportError) in try exchange(request, timeout: timeout) }
+        let waited = try takeTurn(within: timeout)
+        defer { pthread_mutex_unlock(turn) }
+        return try exchange(request, timeout: timeout.map { $0 - waited })
+    }
+
+    /// Waits until no other thread is exchanging on this transport, at most
+    /// `timeout` seconds (nil: as long as it takes); returns the seconds waited.
+    private func takeTurn(within timeout: Double?) throws(TransportError) -> Double {
+        if pthread_mutex_trylock(turn) == 0 { return 0 }
+        let start = Self.monotonicSeconds()
+        guard let timeout else {
+            pthread_mutex_lock(turn)
+            return Self.monotonicSeconds() - start
+        }
+        // pthread_mutex_timedlock takes a CLOCK_REALTIME instant.
+        var limit = timespec()
+        clock_gettime(CLOCK_REALTIME, &limit)
+        let wait = max(0, min(timeout, 1e6))
+        limit.tv_sec += Int(wait)
+        limit.tv_nsec += Int((wait - wait.rounded(.down)) * 1e9)
+        if limit.tv_nsec >= 1_000_000_000 {
+            limit.tv_sec += 1
+            limit.tv_nsec -= 1_000_000_000
+        }
+        guard pthread_mutex_timedlock(turn, &limit) == 0 else {
+            throw TransportError(.timedOut, "the connection stayed busy with another exchange for the whole timeout")
+        }
+        return Self.monotonicSeconds() - start
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     private func exchange(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {

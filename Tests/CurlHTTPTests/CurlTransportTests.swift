@@ -55,6 +55,26 @@ final class CurlTransportTests: XCTestCase {
         XCTAssertEqual(server.connections, 1)
     }
 
+    func testTheWaitForATurnCountsAgainstTheTimeout() throws {
+        let server = try LoopbackServer([.respond(status: 200, body: "slow", delay: 1)])
+        defer { server.stop() }
+        let transport = try CurlTransport()
+        let request = post(server)
+        let first = DispatchSemaphore(value: 0)
+        let slow = Mutex<Int?>(nil)
+        DispatchQueue.global().async {
+            slow.withLock { $0 = (try? transport.send(request, timeout: 5))?.status }
+            first.signal()
+        }
+        while server.received.isEmpty { usleep(1000) }  // the slow exchange holds the connection
+        XCTAssertThrowsError(try transport.send(request, timeout: 0.1)) { error in
+            XCTAssertEqual((error as? TransportError)?.kind, .timedOut)
+        }
+        first.wait()
+        XCTAssertEqual(slow.withLock { $0 }, 200, "the exchange that had the turn is untouched")
+        XCTAssertEqual(server.connections, 1)
+    }
+
     func testASlowResponseTimesOut() throws {
         let server = try LoopbackServer([.respond(status: 200, body: "late", delay: 2)])
         defer { server.stop() }
