@@ -1,32 +1,39 @@
 import Foundation
 import Primitives
+import Synchronization
 
 /// The one test clock: it stands still until something sleeps (sleeping
 /// advances it at once and is recorded, so retry timing is asserted without
 /// waiting) or, with a `step`, moves by that much at each reading (so a
-/// duration measured between two readings is known in advance).
-package final class FakeClock: WallClock {
-    private var current: Date
+/// duration measured between two readings is known in advance). Safe to read
+/// from the threads the code under test starts.
+package final class FakeClock: WallClock, @unchecked Sendable {
+    private let state: Mutex<(current: Date, sleeps: [Double])>
     private let step: Double
-    package private(set) var sleeps: [Double] = []
 
     package init(now: Date = Date(timeIntervalSince1970: 1_440_938_160), step: Double = 0) {
-        current = now
+        state = Mutex((now, []))
         self.step = step
     }
 
+    package var sleeps: [Double] { state.withLock { $0.sleeps } }
+
     package var now: Date {
         get {
-            defer { current = current.addingTimeInterval(step) }
-            return current
+            state.withLock { state in
+                defer { state.current = state.current.addingTimeInterval(step) }
+                return state.current
+            }
         }
-        set { current = newValue }
+        set { state.withLock { $0.current = newValue } }
     }
 
     package func sleep(seconds: Double) {
-        sleeps.append(seconds)
-        current = current.addingTimeInterval(seconds)
+        state.withLock { state in
+            state.sleeps.append(seconds)
+            state.current = state.current.addingTimeInterval(seconds)
+        }
     }
 
-    package func advance(by seconds: Double) { current = current.addingTimeInterval(seconds) }
+    package func advance(by seconds: Double) { state.withLock { $0.current = $0.current.addingTimeInterval(seconds) } }
 }
