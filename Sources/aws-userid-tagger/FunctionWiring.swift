@@ -51,20 +51,27 @@ enum FunctionWiring {
                                           clock: clock, retryPolicy: retryPolicy))
         }
         // Resolve once now so a bad override or region fails at start, not in the first event.
-        _ = try endpoints.endpoint(service: "ec2", region: configuration.region)
+        let ec2Endpoint = try endpoints.endpoint(service: "ec2", region: configuration.region)
 
         guard let central = configuration.central else {
+            // IAM on a connection of its own unless it is EC2's host (a local
+            // stand-in): on AWS the GetRole sent at start then runs beside the
+            // first event's DescribeInstances instead of waiting for its turn.
+            let iamEndpoint = try endpoints.endpoint(service: "iam", region: configuration.region)
+            let iamTransport = iamEndpoint.origin == ec2Endpoint.origin ? transport : try CurlTransport(options: transportOptions)
+            func iamClient(retryPolicy: RetryPolicy) -> IAMClient {
+                IAMClient(client: QueryClient(endpoint: iamEndpoint, apiVersion: IAMClient.apiVersion, credentials: credentials,
+                                              transport: iamTransport, clock: clock, retryPolicy: retryPolicy))
+            }
             let tagger = TaggingService(configuration: configuration, clock: clock) { _ in
                 AccountClients(
-                    iam: { IAMClient(client: try client(service: "iam", region: configuration.region, apiVersion: IAMClient.apiVersion, credentials: credentials)) },
+                    iam: { iamClient(retryPolicy: retryPolicy) },
                     ec2: { region in EC2Client(client: try client(service: "ec2", region: region, apiVersion: EC2Client.apiVersion, credentials: credentials)) },
                     parallelEC2: { region in try parallelEC2(region: region, credentials: credentials) })
             }
             if prefetchingRoleId {
-                let iam = IAMClient(client: QueryClient(endpoint: try endpoints.endpoint(service: "iam", region: configuration.region),
-                                                        apiVersion: IAMClient.apiVersion, credentials: credentials, transport: transport,
-                                                        clock: clock, retryPolicy: RetryPolicy(maxAttempts: 1)))
-                tagger.prefetchRoleId(using: iam, deadline: clock.now.addingTimeInterval(prefetchDeadline))
+                tagger.prefetchRoleId(using: iamClient(retryPolicy: RetryPolicy(maxAttempts: 1)),
+                                      deadline: clock.now.addingTimeInterval(prefetchDeadline))
             }
             return tagger
         }

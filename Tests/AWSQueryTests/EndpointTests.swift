@@ -65,6 +65,19 @@ final class EndpointTests: XCTestCase {
         XCTAssertEqual(try resolver.endpoint(service: "ec2", region: "eu-west-1").scheme, "https")
     }
 
+    func testAnOriginIsWhatOneConnectionServes() throws {
+        let aws = try EndpointResolver(environment: [:])
+        XCTAssertEqual(try aws.endpoint(service: "iam", region: "eu-west-1").origin, "https://iam.amazonaws.com:443")
+        XCTAssertNotEqual(try aws.endpoint(service: "iam", region: "us-east-1").origin,
+                          try aws.endpoint(service: "ec2", region: "us-east-1").origin, "on AWS, IAM is never EC2's host")
+        let local = try EndpointResolver(environment: ["AWS_ENDPOINT_URL": "http://LocalHost:5000/moto"])
+        XCTAssertEqual(try local.endpoint(service: "iam", region: "us-east-1").origin,
+                       try local.endpoint(service: "ec2", region: "eu-west-1").origin)
+        XCTAssertEqual(try local.endpoint(service: "ec2", region: "eu-west-1").origin, "http://localhost:5000")
+        XCTAssertEqual(Endpoint(scheme: "http", host: "127.0.0.1", signingRegion: "us-east-1", signingName: "ec2").origin,
+                       "http://127.0.0.1:80")
+    }
+
     func testOrganizationsHasOneEndpointPerPartitionWhateverTheRegion() throws {
         let resolver = try EndpointResolver(environment: [:])
         let cases: [(String, String, String)] = [

@@ -47,6 +47,18 @@ final class RoleIdPrefetchTests: XCTestCase {
         XCTAssertEqual(ec2.calls.count, 2)
     }
 
+    func testTheFirstEventDescribesWhileTheReadAtStartIsStillOut() throws {
+        // The read at start answers only once the event has described its
+        // instances: were the event to wait for it first, it would wait
+        // until its deadline.
+        let tagger = makeTagger()
+        let atStart = GatedIAM(answer: .success(role))
+        ec2.onDescribe = { atStart.open() }
+        tagger.prefetchRoleId(using: atStart, deadline: clock.now.addingTimeInterval(10))
+        XCTAssertEqual(try launch(tagger, deadline: 5).tagged.map(\.value), ["\(TestData.roleId):alice"])
+        XCTAssertEqual(eventIAM.getRoleCalls, [])
+    }
+
     func testAFailedReadAtStartIsForgottenAndTheEventReadsAgainAndReportsItsOwnAnswer() throws {
         let (tagger, atStart) = taggerAnsweredAtStart(.failure(AWSError(code: .networkError, message: "connection refused", operation: "iam:GetRole")))
         eventIAM.failure = AWSError(code: .service("AccessDenied"), message: "not authorized to perform iam:GetRole",
@@ -55,7 +67,7 @@ final class RoleIdPrefetchTests: XCTestCase {
             XCTAssertEqual(ErrorType.of(error), "AccessDenied")
         }
         XCTAssertEqual(eventIAM.getRoleCalls, [TestData.roleName])
-        XCTAssertEqual(ec2.calls, [], "no instance is described without a RoleId")
+        XCTAssertEqual(ec2.calls, [.describeIds([one])], "described while the read at start was still to be picked up; nothing written")
 
         eventIAM.failure = nil
         XCTAssertEqual(try launch(tagger).tagged.count, 1)
@@ -93,7 +105,7 @@ final class RoleIdPrefetchTests: XCTestCase {
             XCTAssertEqual(failure.operation, "iam:GetRole")
         }
         XCTAssertEqual(eventIAM.getRoleCalls, [], "the event does not race the read at start")
-        XCTAssertEqual(ec2.calls, [])
+        XCTAssertEqual(ec2.writes, [])
 
         atStart.open()
         atStart.waitUntilAnswered()

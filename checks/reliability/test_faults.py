@@ -48,7 +48,8 @@ class Case:
     env: dict = field(default_factory=dict)
     why: str = ""
     # Where the loop's count differs: without ROLE_ID, Lambda mode sends one
-    # GetRole (one attempt) at start, and the event sends its own when that failed.
+    # GetRole (one attempt) at start, the first event describes its instances
+    # before picking up the answer, and sends its own GetRole when that failed.
     loop_attempts: dict = field(default_factory=dict)
 
 
@@ -110,13 +111,14 @@ FAULTS = [
          {"DescribeInstances": 1, "CreateTags": 0}),
     Case("AccessDenied on GetRole", "GetRole", [Fault.iam_error(403, "AccessDenied")] * 2, "AccessDenied",
          {"GetRole": 1, "DescribeInstances": 0, "CreateTags": 0}, env={"ROLE_ID": None},
-         loop_attempts={"GetRole": 2}, why="final; the loop's GetRole at start failed too, and was forgotten"),
+         loop_attempts={"GetRole": 2, "DescribeInstances": 1},
+         why="final; in the loop the GetRole at start failed too, and was forgotten"),
     Case("Throttling 400 on GetRole once", "GetRole", [Fault.iam_error(400, "Throttling")], "tagged",
          {"GetRole": 2, "DescribeInstances": 1, "CreateTags": 1}, env={"ROLE_ID": None},
          why="retried; in the loop the throttled GetRole is the one at start, and the event's own succeeds"),
     Case("ExpiredToken on GetRole", "GetRole", [Fault.iam_error(403, "ExpiredToken")] * 2, "ExpiredToken",
          {"GetRole": 1, "DescribeInstances": 0, "CreateTags": 0}, env={"ROLE_ID": None},
-         loop_attempts={"GetRole": 2}, why="static credentials cannot be refreshed: final"),
+         loop_attempts={"GetRole": 2, "DescribeInstances": 1}, why="static credentials cannot be refreshed: final"),
     Case("RequestExpired on DescribeInstances", "DescribeInstances", ec2(400, "RequestExpired"), "RequestExpired",
          {"DescribeInstances": 1, "CreateTags": 0}),
 ]

@@ -23,6 +23,9 @@ package struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     package var description: String {
         "\(scheme)://\(host)\(port.map { ":\($0)" } ?? "")\(path) (signed for \(signingRegion)/\(signingName))"
     }
+
+    /// What one connection can serve: scheme, host and port (the default one when none is given).
+    package var origin: String { "\(scheme)://\(host.lowercased()):\(port ?? (scheme == "https" ? 443 : 80))" }
 }
 
 /// Resolves service endpoints for a region, honouring the `AWS_ENDPOINT_URL`

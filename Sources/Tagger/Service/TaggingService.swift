@@ -181,11 +181,19 @@ package final class TaggingService {
 
     private func tag(_ request: TagRequest, deadline: Date, dryRun: Bool) throws(TaggerError) -> TaggingResult {
         let session = session(request.account)
-        let roleId = try userRoleId(in: session, deadline: deadline)
+        // While the GetRole sent at start is still out, describe first: on
+        // AWS, IAM and EC2 are two hosts on two connections, so the two calls
+        // overlap. A failed GetRole is still the error reported.
+        let roleIdPending = session.account == nil && roleIdPrefetch != nil
+        let roleIdRead = roleIdPending ? nil : try userRoleId(in: session, deadline: deadline)
         let ec2 = try session.ec2(region: request.region)
+        let described = Result { () throws(AWSError) in
+            try InstanceLookup(ec2: ec2, clock: clock).describe(request.instanceIds, deadline: deadline)
+        }
+        let roleId = if let roleIdRead { roleIdRead } else { try userRoleId(in: session, deadline: deadline) }
         let instances: [Instance]
         do {
-            instances = try InstanceLookup(ec2: ec2, clock: clock).describe(request.instanceIds, deadline: deadline)
+            instances = try described.get()
         } catch {
             throw session.failure(error)
         }

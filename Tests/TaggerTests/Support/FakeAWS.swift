@@ -26,6 +26,8 @@ final class FakeEC2: EC2API {
     /// Instances per page of a filtered describe.
     var pageSize = 2
     var failure: AWSError?
+    /// Called at each DescribeInstances, before it answers.
+    var onDescribe: (() -> Void)?
 
     init(_ instances: [Instance] = []) {
         for instance in instances { self.instances[instance.instanceId] = instance }
@@ -43,6 +45,7 @@ final class FakeEC2: EC2API {
 
     func describeInstances(ids: [String], deadline: Date) throws(AWSError) -> [Instance] {
         calls.append(.describeIds(ids))
+        onDescribe?()
         if let failure { throw failure }
         var missing: [String] = []
         for id in ids {
