@@ -3,6 +3,9 @@ import CCurl
 import FoundationEssentials
 import HTTP
 import Primitives
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `HTTPTransport` over one libcurl easy handle, reused so the connection
 /// (and its TLS session) survives from call to call. TLS verification is
@@ -76,15 +79,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
             return Self.monotonicSeconds() - start
         }
         // pthread_mutex_timedlock takes a CLOCK_REALTIME instant.
-        var limit = timespec()
-        clock_gettime(CLOCK_REALTIME, &limit)
-        let wait = max(0, min(timeout, 1e6))
-        limit.tv_sec += Int(wait)
-        limit.tv_nsec += Int((wait - wait.rounded(.down)) * 1e9)
-        if limit.tv_nsec >= 1_000_000_000 {
-            limit.tv_sec += 1
-            limit.tv_nsec -= 1_000_000_000
-        }
+        var limit = Glibc.timespec.fromNow(timeout, on: CLOCK_REALTIME)
         guard pthread_mutex_timedlock(turn, &limit) == 0 else {
             throw TransportError(.timedOut, "the connection stayed busy with another exchange for the whole timeout")
         }

@@ -41,15 +41,7 @@ package final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
     /// The work's result, waiting for it at most `seconds`; nil if it has not
     /// finished by then (it goes on, and a later call can still get it).
     package func wait(seconds: Double) -> Value? {
-        var limit = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &limit)
-        let wait = max(0, min(seconds, 1e6))
-        limit.tv_sec += Int(wait)
-        limit.tv_nsec += Int((wait - wait.rounded(.down)) * 1e9)
-        if limit.tv_nsec >= 1_000_000_000 {
-            limit.tv_sec += 1
-            limit.tv_nsec -= 1_000_000_000
-        }
+        var limit = timespec.fromNow(seconds, on: CLOCK_MONOTONIC)
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while value == nil, pthread_cond_timedwait(finished, mutex, &limit) != ETIMEDOUT {}
