@@ -30,7 +30,7 @@ package final class TaggingService {
     /// How long a RoleId read with GetRole is used before it is read again.
     package static let roleIdLifetime: Double = 15 * 60
 
-    /// The GetRole `prefetchRoleId` started, until an event picks up its answer and when it came.
+    /// The GetRole `prefetchRoleId` started, until an event picks up its answer and when it was asked.
     private var roleIdPrefetch: BackgroundResult<(role: Result<Role, AWSError>, at: Date)>?
 
     /// A tagger acting in the account it runs in.
@@ -72,7 +72,9 @@ package final class TaggingService {
         guard configuration.central == nil, configuration.roleId == nil, let roleName = configuration.roleName else { return }
         let clock = clock
         roleIdPrefetch = BackgroundResult {
-            (Result { () throws(AWSError) in try iam.getRole(name: roleName, deadline: deadline) }, clock.now)
+            // Its age counts from the asking, the older end of the call.
+            let asked = clock.now
+            return (Result { () throws(AWSError) in try iam.getRole(name: roleName, deadline: deadline) }, asked)
         }
     }
 
