@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 
 from checks.lib.events import run_instances, scheduled
 from checks.lib.runtime_api import RuntimeAPIServer
@@ -461,6 +462,19 @@ def _add_hashed(directory: str, subject_hash: str, pem: str) -> None:
         out.write(pem)
 
 
+def store_sizes_in_zip(zip_path: str, tls: TrustStores) -> dict[str, float]:
+    """What each trust store adds to the deployment zip, in KiB: the shipped
+    directory as the zip holds it (certs/), a bundle file as deflate would
+    store it; the system's directory is not in the zip (and not on AL2023)."""
+    with zipfile.ZipFile(zip_path) as archive:
+        shipped = sum(info.compress_size for info in archive.infolist() if info.filename.startswith("certs/"))
+
+    def deflated(path: str) -> int:
+        with open(path, "rb") as f:
+            return len(zlib.compress(f.read(), 9))
+    return {"shipped": shipped / 1024, "bundle": deflated(tls.bundle) / 1024, "small": deflated(tls.small) / 1024}
+
+
 def over_tls(side: Side, endpoint: str, label: str, **trust: str) -> Side:
     """`side` against the HTTPS stand-in; `trust` names the store (none: the one it finds itself)."""
     env = {k: v for k, v in side.env.items() if k not in ("AWS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")}
@@ -552,16 +566,21 @@ def tls_rows(r: dict, row) -> None:
     row("  ours: HTTPS cold start ÷ http cold start (medians, same rounds)", f"{over_http:.2f}×", "", "",
         f"≤ 1.5× {'met' if over_http <= 1.5 else 'MISSED'}")
     row("  ours: the same in CPU", f"{cpu_o / statistics.median(http['cpu_ms'][:rounds]):.2f}×", "", "")
-    for label, what in (("ours_tls_bundle", f"the same {stores['bundle_roots']} roots as one bundle file "
-                                            f"({stores['bundle_kb']} KB, AWS_CA_BUNDLE)"),
-                        ("ours_tls_system_directory", f"the system's hashed directory ({stores['system_directory_roots']} "
-                                                      "roots, SSL_CERT_DIR)"),
-                        ("ours_small_bundle", "a 5-certificate bundle (not shipped: a subset breaks when AWS changes CAs)"),
-                        ("ours_tls_two_hosts", "the zip's store, IAM and EC2 on two hosts as on AWS (two handshakes; "
-                                               "the reference always makes two, one per client)")):
+    in_zip = stores["in_zip_kb"]
+    row("  ours: the zip's store (certs/), in the zip", f"{in_zip['shipped']:.0f} KiB", "", "")
+    for label, what, zip_kb in (
+            ("ours_tls_bundle", f"the same {stores['bundle_roots']} roots as one bundle file "
+                                f"({stores['bundle_kb']} KB, AWS_CA_BUNDLE)", f"{in_zip['bundle']:.0f} KiB"),
+            ("ours_tls_system_directory", f"the system's hashed directory ({stores['system_directory_roots']} "
+                                          "roots, SSL_CERT_DIR)", "none (not on AL2023)"),
+            ("ours_small_bundle", "a 5-certificate bundle (not shipped: a subset breaks when AWS changes CAs)",
+             f"{in_zip['small']:.0f} KiB"),
+            ("ours_tls_two_hosts", "the zip's store, IAM and EC2 on two hosts as on AWS (two handshakes; "
+                                   "the reference always makes two, one per client)", f"{in_zip['shipped']:.0f} KiB")):
         alternative = t[label]
-        row(f"  ours over HTTPS with {what}, median (CPU)",
-            f"{fmt_ms(statistics.median(alternative['first']))} ({fmt_ms(statistics.median(alternative['cpu_ms']))})",
+        row(f"  ours over HTTPS with {what}, median (CPU; peak RSS; in the zip)",
+            f"{fmt_ms(statistics.median(alternative['first']))} ({fmt_ms(statistics.median(alternative['cpu_ms']))}; "
+            f"{fmt_mb(max(alternative['rss_kb']))}; {zip_kb})",
             "", ratio(first_r, statistics.median(alternative["first"])))
 
 
@@ -790,7 +809,8 @@ def main() -> int:
             standins.update({side.label: tls_standin for side in tls_sides})
             r["tls"] = {"shipped_roots": tls.shipped_roots, "bundle_roots": tls.bundle_roots,
                         "bundle_kb": os.path.getsize(tls.bundle) // 1024,
-                        "system_directory_roots": tls.system_directory_roots}
+                        "system_directory_roots": tls.system_directory_roots,
+                        "in_zip_kb": store_sizes_in_zip(options.zip, tls)}
         try:
             log(f"cold start: {options.cold_runs} rounds, the first {options.tls_runs} also over HTTPS")
             cold = cold_runs([ours, reference], standins, options.cold_runs, tls_sides, options.tls_runs)
