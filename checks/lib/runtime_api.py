@@ -94,6 +94,7 @@ class RuntimeAPIServer:
         self._violations: list[str] = []
         self._next_request_times: list[float] = []
         self._stopping = False
+        self._posts_in_flight = 0  # POSTs recorded or being recorded whose answer is not written yet
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -114,10 +115,13 @@ class RuntimeAPIServer:
         return self
 
     def stop(self) -> None:
-        """Stops serving; a `/next` still waiting is closed without an answer."""
+        """Stops serving; a `/next` still waiting is closed without an answer,
+        a POST already recorded still gets its answer (up to 2 s): a waiter may
+        see the outcome, and stop, before the handler has written it."""
         with self._lock:
             self._stopping = True
             self._lock.notify_all()
+            self._lock.wait_for(lambda: self._posts_in_flight == 0, timeout=2)
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -334,6 +338,17 @@ class _RuntimeAPIHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def do_POST(self) -> None:
+        api = self.runtime_api
+        with api._lock:
+            api._posts_in_flight += 1
+        try:
+            self._post()
+        finally:
+            with api._lock:
+                api._posts_in_flight -= 1
+                api._lock.notify_all()
+
+    def _post(self) -> None:
         path = self._path()
         body = self._read_body()
         if body is None:
