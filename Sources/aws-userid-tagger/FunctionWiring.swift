@@ -55,10 +55,12 @@ enum FunctionWiring {
 
         guard let central = configuration.central else {
             // IAM on a connection of its own unless it is EC2's host (a local
-            // stand-in): on AWS the GetRole sent at start then runs beside the
-            // first event's DescribeInstances instead of waiting for its turn.
+            // stand-in) or never called (ROLE_ID): on AWS the GetRole sent at
+            // start then runs beside the first event's DescribeInstances
+            // instead of waiting for its turn.
             let iamEndpoint = try endpoints.endpoint(service: "iam", region: configuration.region)
-            let iamTransport = iamEndpoint.origin == ec2Endpoint.origin ? transport : try CurlTransport(options: transportOptions)
+            let iamTransport = configuration.roleId == nil && iamEndpoint.origin != ec2Endpoint.origin
+                ? try CurlTransport(options: transportOptions) : transport
             func iamClient(retryPolicy: RetryPolicy) -> IAMClient {
                 IAMClient(client: QueryClient(endpoint: iamEndpoint, apiVersion: IAMClient.apiVersion, credentials: credentials,
                                               transport: iamTransport, clock: clock, retryPolicy: retryPolicy))
