@@ -150,6 +150,20 @@ final class QueryClientTests: XCTestCase {
         XCTAssertEqual(clock.now, start + 2)
     }
 
+    func testATimeoutEndingJustShortOfTheDeadlineIsTheDeadline() {
+        // libcurl's millisecond timer may fire a hair before our clock reaches the deadline.
+        let clock = FakeClock()
+        let timedOut = TransportError(.timedOut, "curl error 28: Operation timed out after 1488 milliseconds")
+        XCTAssertThrowsError(try client(ScriptedTransport([.failure(timedOut)]), clock: clock)
+            .send(action: "DescribeInstances", parameters: [], deadline: clock.now + 0.004)) {
+            XCTAssertEqual(($0 as! AWSError).code, AWSError.Code.deadlineExceeded)
+        }
+        // With time left, the same timeout is a network failure, and retried.
+        let transport = ScriptedTransport([.failure(timedOut), .response(ok)])
+        XCTAssertNoThrow(try client(transport, clock: clock).send(action: "DescribeInstances", parameters: [], deadline: clock.now + 10))
+        XCTAssertEqual(transport.requests.count, 2)
+    }
+
     func testAnExpiredDeadlineSendsNothing() {
         let clock = FakeClock()
         let transport = ScriptedTransport([])

@@ -59,6 +59,11 @@ package struct SignedCaller {
         }
     }
 
+    /// A transport timeout this close to the deadline is the deadline:
+    /// libcurl counts the timeout it was given in whole milliseconds on its
+    /// own clock, and can end the exchange a little before ours reaches it.
+    static let timerSlack = 0.01
+
     /// Failures below HTTP, as AWS error codes: resets, refusals and a timed-out
     /// attempt with time left are `NetworkError` (retried); a certificate that
     /// fails verification and an oversized body are final.
@@ -85,7 +90,7 @@ package struct SignedCaller {
         do {
             return try transport.send(request, timeout: timeout)
         } catch {
-            throw AWSError(code: Self.code(of: error, deadlinePassed: clock.now >= deadline),
+            throw AWSError(code: Self.code(of: error, deadlinePassed: clock.now.addingTimeInterval(Self.timerSlack) >= deadline),
                            message: error.description, operation: operation, underlying: error)
         }
     }
