@@ -12,6 +12,10 @@ import Glibc
 /// always on; there is no switch to turn it off. Threads may share one:
 /// their exchanges take turns on its connection, and the wait for a turn
 /// counts against the exchange's timeout.
+///
+/// Making one costs nothing: libcurl (and with it OpenSSL) is set up by the
+/// first exchange of the process, and the handle by the transport's first.
+/// So a thread can sign its first request while another sets libcurl up.
 package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     package struct Options: Sendable {
         package var connectTimeout: Double
@@ -31,7 +35,8 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    private let handle: UnsafeMutableRawPointer
+    /// Made by the first exchange, under `turn`.
+    private var handle: UnsafeMutableRawPointer?
     private let options: Options
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     /// Held for a whole exchange: a libcurl easy handle serves one transfer at a time.
@@ -47,17 +52,13 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         return curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    package init(options: Options = Options()) throws(TransportError) {
-        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
-            throw TransportError(.other, "libcurl could not be initialised")
-        }
-        self.handle = handle
+    package init(options: Options = Options()) {
         self.options = options
         pthread_mutex_init(turn, nil)
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        if let handle { curl_easy_cleanup(handle) }
         errorBuffer.deallocate()
         pthread_mutex_destroy(turn)
         turn.deallocate()
@@ -66,7 +67,17 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     package func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
         let waited = try takeTurn(within: timeout)
         defer { pthread_mutex_unlock(turn) }
-        return try exchange(request, timeout: timeout.map { $0 - waited })
+        return try exchange(request, on: try easyHandle(), timeout: timeout.map { $0 - waited })
+    }
+
+    /// The easy handle, made at the first exchange (the caller holds `turn`).
+    private func easyHandle() throws(TransportError) -> UnsafeMutableRawPointer {
+        if let handle { return handle }
+        guard Self.globalInit == CURLE_OK, let made = curl_easy_init() else {
+            throw TransportError(.other, "libcurl could not be initialised")
+        }
+        handle = made
+        return made
     }
 
     /// Waits until no other thread is exchanging on this transport, at most
@@ -92,7 +103,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
-    private func exchange(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
+    private func exchange(_ request: HTTPRequest, on handle: UnsafeMutableRawPointer, timeout: Double?) throws(TransportError) -> HTTPResponse {
         let collector = ResponseCollector(limit: options.maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -108,7 +119,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         let code: CURLcode = request.url.withCString { url in
             request.body.withUnsafeBufferPointer { body in
                 let context = Unmanaged.passUnretained(collector).toOpaque()
-                var result = configure(url: url, method: request.method, body: body, headers: headerList, timeout: timeout)
+                var result = configure(handle, url: url, method: request.method, body: body, headers: headerList, timeout: timeout)
                 if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context) }
                 if result == CURLE_OK { result = ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, context) }
                 if result == CURLE_OK { result = ccurl_setopt_write(handle, ResponseCollector.writeBody) }
@@ -117,13 +128,13 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
                 return curl_easy_perform(handle)
             }
         }
-        guard code == CURLE_OK else { throw transportError(code, collector: collector) }
+        guard code == CURLE_OK else { throw transportError(code, on: handle, collector: collector) }
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
     }
 
-    private func configure(url: UnsafePointer<CChar>, method: String, body: UnsafeBufferPointer<UInt8>,
+    private func configure(_ handle: UnsafeMutableRawPointer, url: UnsafePointer<CChar>, method: String, body: UnsafeBufferPointer<UInt8>,
                            headers: UnsafeMutablePointer<curl_slist>?, timeout: Double?) -> CURLcode {
         var settings: [(CURLoption, Int)] = [
             (CURLOPT_NOSIGNAL, 1), (CURLOPT_TCP_NODELAY, 1), (CURLOPT_SSL_VERIFYPEER, 1), (CURLOPT_SSL_VERIFYHOST, 2),
@@ -166,7 +177,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         return result
     }
 
-    private func transportError(_ code: CURLcode, collector: ResponseCollector) -> TransportError {
+    private func transportError(_ code: CURLcode, on handle: UnsafeMutableRawPointer, collector: ResponseCollector) -> TransportError {
         let detail = String(cString: errorBuffer)
         let message = "curl error \(code.rawValue): " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         if collector.overflowed {

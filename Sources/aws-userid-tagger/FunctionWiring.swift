@@ -38,7 +38,7 @@ enum FunctionWiring {
             dependencies: credentialsDependencies(environment: environment, clock: clock, endpoints: endpoints,
                                                   retryPolicy: retryPolicy, transportOptions: transportOptions),
             deadline: clock.now.addingTimeInterval(credentialsDeadline)).provider
-        let transport = try CurlTransport(options: transportOptions)
+        let transport = CurlTransport(options: transportOptions)
 
         func client(service: String, region: String, apiVersion: String, credentials: any CredentialsProvider) throws -> QueryClient {
             QueryClient(endpoint: try endpoints.endpoint(service: service, region: region), apiVersion: apiVersion,
@@ -47,7 +47,7 @@ enum FunctionWiring {
         /// An EC2 client on a connection of its own, for one thread of a sweep.
         func parallelEC2(region: String, credentials: any CredentialsProvider) throws -> any EC2API {
             EC2Client(client: QueryClient(endpoint: try endpoints.endpoint(service: "ec2", region: region), apiVersion: EC2Client.apiVersion,
-                                          credentials: credentials, transport: try CurlTransport(options: transportOptions),
+                                          credentials: credentials, transport: CurlTransport(options: transportOptions),
                                           clock: clock, retryPolicy: retryPolicy))
         }
         // Resolve once now so a bad override or region fails at start, not in the first event.
@@ -60,7 +60,7 @@ enum FunctionWiring {
             // instead of waiting for its turn.
             let iamEndpoint = try endpoints.endpoint(service: "iam", region: configuration.region)
             let iamTransport = configuration.roleId == nil && iamEndpoint.origin != ec2Endpoint.origin
-                ? try CurlTransport(options: transportOptions) : transport
+                ? CurlTransport(options: transportOptions) : transport
             func iamClient(retryPolicy: RetryPolicy) -> IAMClient {
                 IAMClient(client: QueryClient(endpoint: iamEndpoint, apiVersion: IAMClient.apiVersion, credentials: credentials,
                                               transport: iamTransport, clock: clock, retryPolicy: retryPolicy))
@@ -119,22 +119,16 @@ enum FunctionWiring {
                 switch kind {
                 case .local(let connectTimeout):
                     // Link-local and loopback endpoints: never through a proxy, a small answer.
-                    try CurlTransport(options: .init(connectTimeout: connectTimeout, maxResponseBytes: 64 << 10, ignoreProxyEnvironment: true))
+                    CurlTransport(options: .init(connectTimeout: connectTimeout, maxResponseBytes: 64 << 10, ignoreProxyEnvironment: true))
                 case .internet:
-                    try CurlTransport(options: transportOptions)
+                    CurlTransport(options: transportOptions)
                 }
             },
             sts: { region, credentials throws(ConfigurationError) in
-                do {
-                    return STSClient(client: QueryClient(endpoint: try endpoints.endpoint(service: "sts", region: region),
-                                                         apiVersion: STSClient.apiVersion, credentials: credentials,
-                                                         transport: try CurlTransport(options: transportOptions), clock: clock,
-                                                         retryPolicy: retryPolicy))
-                } catch let error as ConfigurationError {
-                    throw error
-                } catch {
-                    throw ConfigurationError(setting: "credentials", problem: "no HTTP transport for STS: \(error)")
-                }
+                STSClient(client: QueryClient(endpoint: try endpoints.endpoint(service: "sts", region: region),
+                                              apiVersion: STSClient.apiVersion, credentials: credentials,
+                                              transport: CurlTransport(options: transportOptions), clock: clock,
+                                              retryPolicy: retryPolicy))
             })
     }
 }

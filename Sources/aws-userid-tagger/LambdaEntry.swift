@@ -37,12 +37,7 @@ enum LambdaEntry {
         } catch {
             reportInitError(InitFailure(error), address: address, logger: logger)
         }
-        let loop: RuntimeLoop
-        do {
-            loop = RuntimeLoop(client: RuntimeAPIClient(address: address, transport: try runtimeTransport()), logger: logger, clock: clock)
-        } catch {
-            Output.fail("\(error)", code: 1)
-        }
+        let loop = RuntimeLoop(client: RuntimeAPIClient(address: address, transport: runtimeTransport()), logger: logger, clock: clock)
         do {
             try loop.run { metadata, payload in
                 let deadline = metadata.deadline.addingTimeInterval(-safetyMargin)
@@ -65,13 +60,13 @@ enum LambdaEntry {
 
     /// The Runtime API is local: a short connect timeout, no proxy, and events
     /// read up to Lambda's largest payload.
-    private static func runtimeTransport() throws(TransportError) -> CurlTransport {
-        try CurlTransport(options: .init(connectTimeout: 1, maxResponseBytes: RuntimeAPIClient.maxEventBytes, ignoreProxyEnvironment: true))
+    private static func runtimeTransport() -> CurlTransport {
+        CurlTransport(options: .init(connectTimeout: 1, maxResponseBytes: RuntimeAPIClient.maxEventBytes, ignoreProxyEnvironment: true))
     }
 
     private static func reportInitError(_ failure: InitFailure, address: RuntimeAPIAddress, logger: Logger) -> Never {
         do {
-            let loop = RuntimeLoop(client: RuntimeAPIClient(address: address, transport: try runtimeTransport()), logger: logger)
+            let loop = RuntimeLoop(client: RuntimeAPIClient(address: address, transport: runtimeTransport()), logger: logger)
             try loop.reportInitError(type: failure.errorType, message: failure.message)
         } catch {
             logger.error("could not report the init error to the Runtime API: \(error)")

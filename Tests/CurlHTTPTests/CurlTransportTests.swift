@@ -34,7 +34,7 @@ final class CurlTransportTests: XCTestCase {
     func testReusesTheConnectionAcrossCalls() throws {
         let server = try LoopbackServer([.respond(status: 200, body: "a"), .respond(status: 503, body: "b"), .respond(status: 200, body: "c")])
         defer { server.stop() }
-        let transport = try CurlTransport()
+        let transport = CurlTransport()
         XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 200)
         XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 503)
         XCTAssertEqual(try transport.send(post(server), timeout: 5).status, 200)
@@ -44,7 +44,7 @@ final class CurlTransportTests: XCTestCase {
     func testThreadsSharingATransportTakeTurnsOnOneConnection() throws {
         let server = try LoopbackServer((0..<8).map { .respond(status: 200, body: "answer \($0)", delay: 0.01) })
         defer { server.stop() }
-        let transport = try CurlTransport()
+        let transport = CurlTransport()
         let request = post(server)
         let bodies = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
@@ -58,7 +58,7 @@ final class CurlTransportTests: XCTestCase {
     func testTheWaitForATurnCountsAgainstTheTimeout() throws {
         let server = try LoopbackServer([.respond(status: 200, body: "slow", delay: 1)])
         defer { server.stop() }
-        let transport = try CurlTransport()
+        let transport = CurlTransport()
         let request = post(server)
         let first = DispatchSemaphore(value: 0)
         let slow = Mutex<Int?>(nil)
@@ -111,7 +111,7 @@ final class CurlTransportTests: XCTestCase {
     func testABodyAboveTheLimitIsRefused() throws {
         let server = try LoopbackServer([.respond(status: 200, body: String(repeating: "x", count: 100_000))])
         defer { server.stop() }
-        let transport = try CurlTransport(options: .init(maxResponseBytes: 10_000))
+        let transport = CurlTransport(options: .init(maxResponseBytes: 10_000))
         XCTAssertThrowsError(try transport.send(post(server), timeout: 5)) {
             XCTAssertEqual(($0 as! TransportError).kind, .responseTooLarge)
             // What arrived before the body is kept, so the caller can still tell who sent it.

@@ -28,7 +28,7 @@ final class SignedCallsAgainstMotoTests: XCTestCase {
         let endpoint = try EndpointResolver(environment: ["AWS_ENDPOINT_URL": moto.endpoint]).endpoint(service: service, region: "us-east-1")
         let credentials = Credentials(accessKeyId: moto.accessKeyId, secretAccessKey: secret ?? moto.secretAccessKey)
         return QueryClient(endpoint: endpoint, apiVersion: apiVersion, credentials: StaticCredentialsProvider(credentials),
-                           transport: try CurlTransport(), clock: clock, retryPolicy: RetryPolicy(maxAttempts: 1))
+                           transport: CurlTransport(), clock: clock, retryPolicy: RetryPolicy(maxAttempts: 1))
     }
 
     private var deadline: Date { Date().addingTimeInterval(20) }

@@ -17,7 +17,7 @@ final class RuntimeAPIClientTests: XCTestCase {
 
     private func client(_ server: LoopbackServer, maxEventBytes: Int = RuntimeAPIClient.maxEventBytes,
                         postTimeout: Double = 10) throws -> RuntimeAPIClient {
-        let transport = try CurlTransport(options: .init(connectTimeout: 1, maxResponseBytes: maxEventBytes, ignoreProxyEnvironment: true))
+        let transport = CurlTransport(options: .init(connectTimeout: 1, maxResponseBytes: maxEventBytes, ignoreProxyEnvironment: true))
         return RuntimeAPIClient(address: try RuntimeAPIAddress(server.address), transport: transport, postTimeout: postTimeout)
     }
 

@@ -31,8 +31,8 @@ final class LoopbackOnlyTransport: HTTPTransport {
     private let inner: CurlTransport
     private(set) var requests: [HTTPRequest] = []
 
-    init(connectTimeout: Double = 1) throws(TransportError) {
-        inner = try CurlTransport(options: .init(connectTimeout: connectTimeout, maxResponseBytes: 64 << 10, ignoreProxyEnvironment: true))
+    init(connectTimeout: Double = 1) {
+        inner = CurlTransport(options: .init(connectTimeout: connectTimeout, maxResponseBytes: 64 << 10, ignoreProxyEnvironment: true))
     }
 
     func send(_ request: HTTPRequest, timeout: Double?) throws(TransportError) -> HTTPResponse {
@@ -115,8 +115,8 @@ struct Harness {
                     XCTFail("made a transport (\(kind)) on a path that must open no socket")
                     throw TransportError(.other, "forbidden")
                 }
-                if case .local(let timeout) = kind { return try LoopbackOnlyTransport(connectTimeout: timeout) }
-                return try LoopbackOnlyTransport()
+                if case .local(let timeout) = kind { return LoopbackOnlyTransport(connectTimeout: timeout) }
+                return LoopbackOnlyTransport()
             },
             sts: { region, source in FakeSTS(region: region, source: source, log: sts, clock: clock) },
             ssoPortal: { region throws(ConfigurationError) in
