@@ -2,7 +2,9 @@
 import PackageDescription
 
 // No third-party dependencies: the function links only the Swift stdlib,
-// FoundationEssentials, libcurl and libcrypto.
+// FoundationEssentials, libcurl and libcrypto (in the zip: a static libcurl
+// and BoringSSL, built by scripts/package.sh; in development and tests:
+// Debian's libcurl and OpenSSL).
 //
 // The modules form layers, each depending only on those below it:
 //
@@ -37,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Primitives", dependencies: ["CMalloc"]),
         .target(name: "HTTP", dependencies: ["Primitives"]),
-        .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl", "CCrypto"]),
+        .target(name: "CurlHTTP", dependencies: ["HTTP", "CCurl"]),
         .target(name: "SigV4", dependencies: ["Primitives", "CCrypto"]),
         .target(name: "XML"),
         .target(name: "AWSQuery", dependencies: ["Primitives", "HTTP", "SigV4", "XML"]),

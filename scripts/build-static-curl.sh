@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Build a minimal static libcurl (HTTP and HTTPS over OpenSSL, nothing else)
-# from Debian's own source package, the same version as the installed
-# libcurl4-openssl-dev headers, against the trimmed OpenSSL of
-# scripts/build-static-openssl.sh, and install it under .build-deps/curl/.
+# Build a minimal static libcurl (HTTP and HTTPS, nothing else) from Debian's
+# own source package, the same version as the installed libcurl4-openssl-dev
+# headers, against the BoringSSL of scripts/build-static-boringssl.sh (curl's
+# OpenSSL backend, which knows BoringSSL), and install it under .build-deps/curl/.
 #
 # Why: Debian's libcurl pulls ~30 shared libraries (LDAP, RTMP, SSH, IDN, PSL,
 # nghttp2, GSSAPI, brotli, zstd...) that the function never uses and that cost
@@ -17,20 +17,20 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 prefix="$root/.build-deps/curl"
 work="$root/.build-deps/curl-src"
-openssl="$root/.build-deps/openssl"
+tls="$root/.build-deps/boringssl"
 
 die() { echo "build-static-curl: error: $*" >&2; exit 1; }
 say() { echo "build-static-curl: $*" >&2; }
 # shellcheck source=scripts/debian-source.sh
 . "$here/debian-source.sh"
 
-"$here/build-static-openssl.sh"
+"$here/build-static-boringssl.sh"
 
 # The switches are the recipe: a change to them must trigger a rebuild, so
 # they are written into the stamp file together with the source version.
 configure_flags=(
     --disable-shared --enable-static --with-pic
-    --with-openssl="$openssl"
+    --with-openssl="$tls"
     # Lambda's CA bundle as the compiled-in default; the transport still sets
     # CURLOPT_CAINFO itself (SSL_CERT_FILE, then the usual paths).
     --with-ca-bundle=/etc/pki/tls/certs/ca-bundle.crt --without-ca-path
@@ -60,7 +60,7 @@ upstream_version="${upstream_version#*:}"
 [ -n "$upstream_version" ] || die "cannot read the version of libcurl4-openssl-dev"
 
 stamp="$prefix/.stamp"
-want_stamp="curl $src_version; ${configure_flags[*]}; $(cat "$openssl/.stamp")"
+want_stamp="curl $src_version; ${configure_flags[*]}; $(cat "$tls/.stamp")"
 if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ -f "$prefix/lib/libcurl.a" ] \
     && [ "$(cat "$stamp")" = "$want_stamp" ]; then
     say "up to date: $prefix/lib/libcurl.a (curl $src_version)"
@@ -83,7 +83,8 @@ cppflags="$(dpkg-buildflags --get CPPFLAGS)"
 say "configuring and building (logs in $work/build.log)"
 (
     cd "$srcdir"
-    CFLAGS="$cflags" CPPFLAGS="$cppflags" ./configure --prefix="$prefix" "${configure_flags[@]}"
+    # BoringSSL is C++ inside: its archives need libstdc++ (and threads) to link.
+    LIBS="-lstdc++ -lpthread" CFLAGS="$cflags" CPPFLAGS="$cppflags" ./configure --prefix="$prefix" "${configure_flags[@]}"
     make -j"$(nproc)"
     make install
 ) >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; die "building curl failed; full log: $work/build.log"; }

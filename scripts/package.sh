@@ -3,7 +3,7 @@
 # of `bootstrap`, all measured in docs/packaging.md:
 #
 #   BOOTSTRAP=static (default)  bootstrap is the stripped release binary linked
-#       fully statically: Swift stdlib, libcurl, libssl, libcrypto and glibc.
+#       fully statically: Swift stdlib, libcurl, BoringSSL and glibc.
 #       No lib/, no loader: the cheapest form (start-up, RSS, size).
 #   BOOTSTRAP=binary  bootstrap is the binary linked dynamically against glibc
 #       only, ELF interpreter /var/task/lib/ld-linux-x86-64.so.2, RPATH
@@ -60,15 +60,17 @@ command -v swift >/dev/null || die "swift is not on PATH"
 # 1. Static libcurl, then a directory of .a files searched first, so that
 #    -lcurl, -lssl and -lcrypto resolve to archives, not to Debian's .so files.
 #    The static libcurl needs libssl and libcrypto after it on the link line
-#    (the module maps only name curl and crypto).
+#    (the module maps only name curl and crypto), and BoringSSL libstdc++.
+#    Sources/CCrypto compiles against BoringSSL's headers, the library it links.
 swift_flags=(-c release --product "$product" --static-swift-stdlib --scratch-path "$scratch")
 if [ "$curl_form" = static ]; then
-    "$here/build-static-curl.sh"  # builds the trimmed OpenSSL first
+    "$here/build-static-curl.sh"  # builds BoringSSL first
     mkdir -p "$linkdir"
     ln -sfn "$root/.build-deps/curl/lib/libcurl.a" "$linkdir/libcurl.a"
-    ln -sfn "$root/.build-deps/openssl/lib/libssl.a" "$linkdir/libssl.a"
-    ln -sfn "$root/.build-deps/openssl/lib/libcrypto.a" "$linkdir/libcrypto.a"
-    swift_flags+=(-Xlinker -L -Xlinker "$linkdir" -Xlinker -lssl -Xlinker -lcrypto)
+    ln -sfn "$root/.build-deps/boringssl/lib/libssl.a" "$linkdir/libssl.a"
+    ln -sfn "$root/.build-deps/boringssl/lib/libcrypto.a" "$linkdir/libcrypto.a"
+    swift_flags+=(-Xcc -I -Xcc "$root/.build-deps/boringssl/include"
+                  -Xlinker -L -Xlinker "$linkdir" -Xlinker -lssl -Xlinker -lcrypto -Xlinker -lstdc++)
 else
     allowed_needed=""  # anything goes: it is all bundled
 fi

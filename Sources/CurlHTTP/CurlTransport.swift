@@ -1,4 +1,3 @@
-import CCrypto
 import CCurl
 import FoundationEssentials
 import HTTP
@@ -42,15 +41,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// Held for a whole exchange: a libcurl easy handle serves one transfer at a time.
     private let turn = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    private static let globalInit: CURLcode = {
-        // OpenSSL 3 would otherwise register every built-in cipher under its
-        // legacy names at start, and add them all to its name map at the first
-        // handshake; TLS fetches its ciphers from the provider by name, and
-        // nothing here looks a cipher up by legacy name (digests, which
-        // certificate verification looks up that way, are still registered).
-        _ = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ADD_ALL_CIPHERS), nil)
-        return curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    }()
+    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     package init(options: Options = Options()) {
         self.options = options

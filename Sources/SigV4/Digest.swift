@@ -19,7 +19,9 @@ enum Digest {
             var length: UInt32 = 0
             key.withUnsafeBufferPointer { key in
                 message.withUnsafeBufferPointer { message in
-                    _ = HMAC(EVP_sha256(), key.baseAddress, Int32(key.count),
+                    // The key length is an int in OpenSSL's header and a size_t in
+                    // BoringSSL's (the shipped build's): take whichever is declared.
+                    _ = HMAC(EVP_sha256(), key.baseAddress, numericCast(key.count),
                              message.baseAddress, message.count, output.baseAddress, &length)
                 }
             }

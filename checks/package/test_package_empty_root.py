@@ -115,7 +115,7 @@ def aws_shaped_ca(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", AWS_LIKE_TLS)
-def test_the_trimmed_openssl_speaks_what_aws_endpoints_speak(empty_root, moto, proxy, aws_shaped_ca, users_role, name):
+def test_the_shipped_tls_speaks_what_aws_endpoints_speak(empty_root, moto, proxy, aws_shaped_ca, users_role, name):
     version, cipher = AWS_LIKE_TLS[name]
     relay = TLSRelay(int(proxy.endpoint.rsplit(":", 1)[1]), aws_shaped_ca, version, cipher)
     try:
