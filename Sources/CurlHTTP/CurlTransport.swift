@@ -12,9 +12,9 @@ import Glibc
 /// their exchanges take turns on its connection, and the wait for a turn
 /// counts against the exchange's timeout.
 ///
-/// Making one costs nothing: libcurl (and with it OpenSSL) is set up by the
-/// first exchange of the process, and the handle by the transport's first.
-/// So a thread can sign its first request while another sets libcurl up.
+/// Making one costs nothing: libcurl (and with it its TLS library) is set up
+/// by the first exchange of the process, and the handle by the transport's
+/// first. So a thread can sign its first request while another sets libcurl up.
 package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     package struct Options: Sendable {
         package var connectTimeout: Double
