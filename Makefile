@@ -32,6 +32,7 @@ test: build venv package sam-venv
 	AWS_USERID_TAGGER_REQUIRE_MOTO=1 swift test
 	$(MAKE) --no-print-directory fuzz-ci
 	$(MAKE) --no-print-directory package-check-dynamic
+	$(MAKE) --no-print-directory package-check-security
 	AWS_USERID_TAGGER_REQUIRE_PACKAGE=1 AWS_USERID_TAGGER_REQUIRE_SAM=1 $(PYTHON) -m pytest checks
 
 # The inner loop: the Swift tests and the Python checks that take seconds and
