@@ -129,6 +129,8 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
                            headers: UnsafeMutablePointer<curl_slist>?, timeout: Double?) -> CURLcode {
         var settings: [(CURLoption, Int)] = [
             (CURLOPT_NOSIGNAL, 1), (CURLOPT_TCP_NODELAY, 1), (CURLOPT_SSL_VERIFYPEER, 1), (CURLOPT_SSL_VERIFYHOST, 2),
+            // TLS 1.2 at least, whatever the library's default: AWS's endpoints require it too.
+            (CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2),
             (CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), (CURLOPT_FOLLOWLOCATION, 0),
             (CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000))),
             (CURLOPT_TIMEOUT_MS, timeout.map { max(1, Int(($0 * 1000).rounded(.up))) } ?? 0),

@@ -11,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -118,7 +119,7 @@ def certificates(tmp_path_factory):
 class TLSServer:
     """HTTPS on 127.0.0.1 answering every request with an EC2 AuthFailure, counting requests."""
 
-    def __init__(self, cert, key):
+    def __init__(self, cert, key, only=None):
         server = self
         self.requests = 0
 
@@ -146,6 +147,11 @@ class TLSServer:
         self.httpd = Server(("127.0.0.1", 0), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
+        if only:  # one protocol version, allowed even where it is deprecated
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                context.minimum_version = context.maximum_version = only
+            context.set_ciphers("DEFAULT:@SECLEVEL=0")
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.endpoint = f"https://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -201,6 +207,18 @@ def test_certificate_for_another_host_is_refused(tagger, certificates):
     assert result.returncode == 1, logs
     assert server.requests == 0, "the host name was not checked"
     assert re.search(r"(?i)ssl|tls|certificate|subject|name", logs), logs
+
+
+@pytest.mark.parametrize("version", ["TLSv1", "TLSv1_1"])
+def test_a_server_older_than_tls_1_2_is_refused(tagger, certificates, version):
+    # A trusted certificate, so only the protocol version can fail the handshake.
+    server = TLSServer(certificates / "right.pem", certificates / "right.key", only=getattr(ssl.TLSVersion, version))
+    try:
+        result, logs = invoke_over_tls(tagger, server, SSL_CERT_FILE=str(certificates / "ca.pem"))
+    finally:
+        server.stop()
+    assert result.returncode == 1, logs
+    assert server.requests == 0, f"a request was sent over {version}"
 
 
 @pytest.mark.parametrize("flag", ["--insecure", "--no-verify-ssl", "-k"])
