@@ -20,8 +20,9 @@
 #
 # Usage: scripts/build-static-boringssl.sh        (idempotent: skips when built)
 #        FORCE=1 scripts/build-static-boringssl.sh (rebuild)
-# Needs git (the repository is fetched from GitHub, or the machine's mirror of
-# it), g++ and root for apt-get when something is missing (as in CI).
+# Needs Swift (its package manager fetches swift-nio-ssl, through
+# scripts/boringssl/Package.swift), g++ and root for apt-get when something is
+# missing (as in CI).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,16 +33,17 @@ work="$root/.build-deps/boringssl-src"
 die() { echo "build-static-boringssl: error: $*" >&2; exit 1; }
 say() { echo "build-static-boringssl: $*" >&2; }
 
-# The pin: a swift-nio-ssl release and the commit it must resolve to, and the
-# BoringSSL revision that release vendors (its Sources/CNIOBoringSSL/hash.txt).
-repository=https://github.com/apple/swift-nio-ssl
+# The pin: the swift-nio-ssl release of scripts/boringssl/Package.swift, the
+# commit it must resolve to, and the BoringSSL revision that release vendors
+# (its Sources/CNIOBoringSSL/hash.txt).
 release=2.37.6
 commit=6a0b72b1711d3852295049005f43632b48a68f84
 boringssl_revision=8eb25be6fa18d475291122887a7bccd3762ff236
 
 # Debian's hardening flags (fortify, stack protector, PIC), plus sections so
 # the final link can drop what the function never calls.
-"$here/ensure-system-deps.sh" dpkg-dev build-essential git
+"$here/ensure-system-deps.sh" dpkg-dev build-essential
+grep -q "exact: \"$release\"" "$here/boringssl/Package.swift" || die "scripts/boringssl/Package.swift does not pin swift-nio-ssl $release"
 cflags="$(dpkg-buildflags --get CFLAGS) -ffunction-sections -fdata-sections -fPIC"
 cppflags="$(dpkg-buildflags --get CPPFLAGS) -D_GNU_SOURCE -D_POSIX_C_SOURCE=200112L -DNDEBUG"
 
@@ -55,12 +57,13 @@ fi
 
 rm -rf "$work" "$prefix"
 mkdir -p "$work"
-say "fetching $repository $release"
-git -c advice.detachedHead=false clone --quiet --depth 1 --branch "$release" "$repository" "$work/swift-nio-ssl" \
-    || die "git clone $repository (tag $release) failed"
-fetched="$(git -C "$work/swift-nio-ssl" rev-parse HEAD)"
-[ "$fetched" = "$commit" ] || die "$repository tag $release is $fetched, not the pinned $commit"
-vendored="$work/swift-nio-ssl/Sources/CNIOBoringSSL"
+say "fetching swift-nio-ssl $release (swift package resolve; logs in $work/resolve.log)"
+swift package --package-path "$here/boringssl" --scratch-path "$work/swiftpm" resolve >"$work/resolve.log" 2>&1 \
+    || { tail -n 20 "$work/resolve.log" >&2; die "swift package resolve of scripts/boringssl failed"; }
+checkout="$work/swiftpm/checkouts/swift-nio-ssl"
+fetched="$(git -C "$checkout" rev-parse HEAD)"
+[ "$fetched" = "$commit" ] || die "swift-nio-ssl $release resolved to $fetched, not the pinned $commit"
+vendored="$checkout/Sources/CNIOBoringSSL"
 grep -q "revision $boringssl_revision" "$vendored/hash.txt" \
     || die "swift-nio-ssl $release does not vendor BoringSSL $boringssl_revision ($(cat "$vendored/hash.txt"))"
 
@@ -97,6 +100,6 @@ for header in "$src"/include/CNIOBoringSSL_*.h; do
     name="$(basename "$header")"
     printf '#include <%s>\n' "$name" >"$prefix/include/openssl/${name#CNIOBoringSSL_}"
 done
-cp "$work/swift-nio-ssl/NOTICE.txt" "$prefix/NOTICE-swift-nio-ssl.txt"
+cp "$checkout/NOTICE.txt" "$prefix/NOTICE-swift-nio-ssl.txt"
 printf '%s' "$want_stamp" >"$stamp"
 say "built $prefix/lib/libssl.a and libcrypto.a (BoringSSL ${boringssl_revision:0:12})"
