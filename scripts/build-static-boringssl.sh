@@ -50,7 +50,7 @@ cppflags="$(dpkg-buildflags --get CPPFLAGS) -D_GNU_SOURCE -D_POSIX_C_SOURCE=2001
 stamp="$prefix/.stamp"
 want_stamp="boringssl $boringssl_revision (swift-nio-ssl $release, $commit); $cflags $cppflags"
 if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ -f "$prefix/lib/libssl.a" ] && [ -f "$prefix/lib/libcrypto.a" ] \
-    && [ "$(cat "$stamp")" = "$want_stamp" ]; then
+    && [ -f "$prefix/LICENSE-swift-nio-ssl.txt" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; then
     say "up to date: $prefix/lib (BoringSSL ${boringssl_revision:0:12})"
     exit 0
 fi
@@ -100,6 +100,8 @@ for header in "$src"/include/CNIOBoringSSL_*.h; do
     name="$(basename "$header")"
     printf '#include <%s>\n' "$name" >"$prefix/include/openssl/${name#CNIOBoringSSL_}"
 done
+# The license and notice swift-nio-ssl ships its BoringSSL with, for the zip (scripts/package.sh).
+cp "$checkout/LICENSE.txt" "$prefix/LICENSE-swift-nio-ssl.txt"
 cp "$checkout/NOTICE.txt" "$prefix/NOTICE-swift-nio-ssl.txt"
 printf '%s' "$want_stamp" >"$stamp"
 say "built $prefix/lib/libssl.a and libcrypto.a (BoringSSL ${boringssl_revision:0:12})"

@@ -148,8 +148,8 @@ chmod 0755 "$stage/bootstrap"
 
 # 4b. The trust store: the build host's public roots (Debian's ca-certificates,
 #     i.e. Mozilla's store) as a hashed directory, one file per certificate
-#     named by subject hash, which OpenSSL reads one issuer at a time instead
-#     of parsing a whole bundle at the first handshake (TrustStore.swift).
+#     named by subject hash, which the TLS library reads one issuer at a time
+#     instead of parsing a whole bundle at the first handshake (TrustStore.swift).
 #     Regular files, not symlinks, so any unzip keeps them.
 ca_source=/etc/ssl/certs/ca-certificates.crt
 [ -s "$ca_source" ] || die "no $ca_source: apt-get install -y ca-certificates"
@@ -172,6 +172,26 @@ printf '%s\n' "Trusted roots for TLS verification: $count certificates from Debi
     "as a hashed directory (openssl rehash). AWS_CA_BUNDLE, SSL_CERT_FILE or SSL_CERT_DIR replace it." > "$stage/certs/SOURCE"
 chmod 0644 "$stage"/certs/*
 say "trust store: $count certificates in certs/ (hashed directory)"
+
+# 4c. The licenses of what the binary links in beside our own code (which is
+#     Apache-2.0: LICENSE): libcurl's, BoringSSL's (as swift-nio-ssl ships
+#     it: its Apache-2.0 text and NOTICE), and glibc's (Debian's copyright
+#     file and the LGPL-2.1 it names; the static forms link glibc in, and
+#     this repository's source relinks it). The Swift runtime and GCC's
+#     libstdc++ carry runtime library exceptions that ask for no notice.
+mkdir -p "$stage/licenses"
+if [ "$curl_form" = static ]; then
+    curl_copying="$(ls "$root"/.build-deps/curl-src/curl-*/COPYING 2>/dev/null | head -n 1)"
+    [ -n "$curl_copying" ] || die "no COPYING in the curl source under .build-deps/curl-src"
+    cp "$curl_copying" "$stage/licenses/curl.txt"
+    boringssl="$root/.build-deps/boringssl"
+    cat "$boringssl/LICENSE-swift-nio-ssl.txt" "$boringssl/NOTICE-swift-nio-ssl.txt" >"$stage/licenses/boringssl.txt" \
+        || die "no license files beside BoringSSL in $boringssl (FORCE=1 scripts/build-static-boringssl.sh)"
+fi
+# Debian's file names the LGPL's text by a path Lambda does not have: the text follows it.
+cat /usr/share/doc/libc6/copyright /usr/share/common-licenses/LGPL-2.1 >"$stage/licenses/glibc.txt" \
+    || die "no /usr/share/doc/libc6/copyright or /usr/share/common-licenses/LGPL-2.1"
+chmod 0644 "$stage"/licenses/*
 
 # 5. The zip: fixed timestamps and order, so the same build gives the same zip.
 find "$stage" -exec touch -h -d '2000-01-01 00:00:00 UTC' {} +

@@ -1,5 +1,6 @@
 """What dist/function.zip holds, for each form of bootstrap (docs/packaging.md):
-- static: bootstrap is a fully static executable, and nothing else ships;
+- static: bootstrap is a fully static executable, and nothing else ships
+  but the trust store and the licenses;
 - binary: bootstrap needs only glibc and GCC's runtime, from /var/task/lib,
   through the loader bundled there;
 - script: the repository's bootstrap script, the binary beside it, lib/.
@@ -61,8 +62,10 @@ def test_bootstrap_at_the_root_everything_readable_and_size_under_the_limit(pack
         assert (info.external_attr >> 16) & 0o004, f"{name} is not world-readable ({oct(info.external_attr >> 16)})"
     executables = ["bootstrap"]
     trust_store = sorted(name for name in infos if name.startswith("certs/"))
+    licenses = sorted(name for name in infos if name.startswith("licenses/"))
     if form == "static":
-        assert sorted(set(infos) - set(trust_store)) == ["bootstrap"], "a static bootstrap needs nothing but its trust store"
+        assert sorted(set(infos) - set(trust_store) - set(licenses)) == ["bootstrap"], \
+            "a static bootstrap needs nothing but its trust store (and ships its licenses)"
     else:
         executables.append("lib/ld-linux-x86-64.so.2")
     for name in executables:
@@ -118,6 +121,16 @@ def test_bootstrap_is_stripped_and_wired_for_var_task(unpacked, form):
     # and AL2023's older glibc), not DT_RUNPATH.
     assert re.search(r"\(RPATH\)\s+Library rpath: \[/var/task/lib\]", dynamic), dynamic
     assert "(RUNPATH)" not in dynamic
+
+
+def test_the_licenses_of_what_is_linked_in_ship_with_it(unpacked):
+    licenses = unpacked / "licenses"
+    assert sorted(path.name for path in licenses.iterdir()) == ["boringssl.txt", "curl.txt", "glibc.txt"]
+    assert "Daniel Stenberg" in (licenses / "curl.txt").read_text()  # curl's COPYING
+    boringssl = (licenses / "boringssl.txt").read_text()
+    assert "Apache License" in boringssl and "boringssl" in boringssl.lower()
+    glibc = (licenses / "glibc.txt").read_text()
+    assert "GNU C Library" in glibc and "GNU LESSER GENERAL PUBLIC LICENSE" in glibc
 
 
 def test_the_trust_store_is_a_full_hashed_directory_of_ca_certificates(unpacked):
