@@ -40,10 +40,10 @@ release=2.37.6
 commit=6a0b72b1711d3852295049005f43632b48a68f84
 boringssl_revision=8eb25be6fa18d475291122887a7bccd3762ff236
 
-# Debian's hardening flags (fortify, stack protector, PIC), plus sections so
-# the final link can drop what the function never calls.
 "$here/ensure-system-deps.sh" dpkg-dev build-essential
 grep -q "exact: \"$release\"" "$here/boringssl/Package.swift" || die "scripts/boringssl/Package.swift does not pin swift-nio-ssl $release"
+# Debian's hardening flags (fortify, stack protector, PIC), plus sections so
+# the final link can drop what the function never calls.
 cflags="$(dpkg-buildflags --get CFLAGS) -ffunction-sections -fdata-sections -fPIC"
 cppflags="$(dpkg-buildflags --get CPPFLAGS) -D_GNU_SOURCE -D_POSIX_C_SOURCE=200112L -DNDEBUG"
 
